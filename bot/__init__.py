@@ -1,0 +1,1 @@
+"""Delivery: the Flask app, the WeChat callback, dialogue state, pushes, the scheduler and the CLI."""
