@@ -1,0 +1,28 @@
+"""Who may see a case: its assignee, its team, the workers of its grid, community and street staff."""
+from __future__ import annotations
+
+from handlers.case_lifecycle import Actor
+from storage.models import Case, Staff
+
+
+def staff_actor(staff: Staff) -> Actor:
+    return Actor(
+        role=staff.role, name=staff.name, openid=staff.openid, staff_id=staff.id,
+        grid_ids=frozenset(g.id for g in staff.grids),
+    )
+
+
+def may_view(case: Case, openid: str, staff: Staff | None) -> bool:
+    if case.reporter is not None and case.reporter.openid == openid:
+        return True
+    if staff is None or not staff.active:
+        return False
+    if staff.role == "street_staff":
+        return True
+    if staff.role in ("community_staff", "department_staff"):
+        return staff.community_id in (None, case.community_id)
+    return (
+        case.assignee_id == staff.id
+        or (case.team_id is not None and staff.team_id == case.team_id)
+        or any(grid.id == case.grid_id for grid in staff.grids)
+    )

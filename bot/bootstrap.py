@@ -1,0 +1,55 @@
+"""The one place that builds and wires everything; tests pass fakes as keyword arguments."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.clock import SystemClock
+from bot.settings import Settings
+from handlers import pushes, routing
+from nlu import Interpreter, build_interpreter
+from storage.db import make_engine, make_session_factory
+from storage.unit_of_work import UnitOfWork
+
+
+@dataclass
+class Services:
+    settings: Settings
+    engine: Engine
+    session_factory: sessionmaker[Session]
+    interpreter: Interpreter
+    sender: Any  # bot.push.Sender
+    clock: Any
+
+    def uow(self) -> UnitOfWork:
+        return UnitOfWork(self.session_factory, publish=pushes.publish)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def bootstrap(
+    settings: Settings,
+    *,
+    engine: Engine | None = None,
+    interpreter: Interpreter | None = None,
+    sender: Any = None,
+    clock: Any = None,
+) -> Services:
+    routing.check_routes()
+    engine = engine or make_engine(settings.database_url)
+    if sender is None:
+        from bot.push import build_sender
+
+        sender = build_sender(settings)
+    return Services(
+        settings=settings,
+        engine=engine,
+        session_factory=make_session_factory(engine),
+        interpreter=interpreter or build_interpreter(settings.nlu),
+        sender=sender,
+        clock=clock or SystemClock(),
+    )

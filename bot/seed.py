@@ -1,0 +1,188 @@
+"""`linli seed`: make the database's community directory match config.yaml. Safe to run again."""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from storage.models import Building, Community, EscalationContact, Grid, Staff, StaffGrid, Team
+
+log = logging.getLogger(__name__)
+TEAM_KINDS = ("engineering", "cleaning", "greening", "order", "care")
+LEVELS = ("community", "street", "department")
+
+
+class ConfigError(ValueError):
+    """config.yaml describes the community inconsistently; the message says where."""
+
+
+@dataclass
+class SeedReport:
+    created: dict[str, int] = field(default_factory=dict)
+    updated: dict[str, int] = field(default_factory=dict)
+
+    def count(self, what: str, created: bool) -> None:
+        bucket = self.created if created else self.updated
+        bucket[what] = bucket.get(what, 0) + 1
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created or self.updated)
+
+
+def expand_numbers(spec) -> list[str]:
+    """"1-4" → ["1", "2", "3", "4"]; "12" → ["12"]; [5, 7] → ["5", "7"]."""
+    if isinstance(spec, list):
+        return [str(n) for n in spec]
+    text = str(spec)
+    if "-" in text:
+        low, high = (int(part) for part in text.split("-", 1))
+        return [str(n) for n in range(low, high + 1)]
+    return [text]
+
+
+class Seeder:
+    def __init__(self, session: Session):
+        self.session = session
+        self.report = SeedReport()
+        self._roles: dict[str, str] = {}
+
+    def _sync(self, model, key: dict, values: dict, label: str):
+        row = self.session.scalars(select(model).filter_by(**key)).one_or_none()
+        if row is None:
+            row = model(**key, **values)
+            self.session.add(row)
+            self.session.flush()
+            self.report.count(label, True)
+            return row
+        changed = {k: v for k, v in values.items() if getattr(row, k) != v}
+        for name, value in changed.items():
+            setattr(row, name, value)
+        if changed:
+            self.report.count(label, False)
+        return row
+
+    def staff(self, person: dict, role: str, *, community: Community | None, team: Team | None = None) -> Staff:
+        earlier = self._roles.setdefault(person["openid"], role)
+        if earlier != role:
+            raise ConfigError(f"{person['name']}（{person['openid']}）在名单中出现两次，身份不同：{earlier} 与 {role}")
+        return self._sync(
+            Staff,
+            {"openid": person["openid"]},
+            {
+                "name": person["name"], "phone": str(person["phone"]) if person.get("phone") else None, "role": role,
+                "community_id": community.id if community else None, "team_id": team.id if team else None,
+                "skills": list(person.get("skills", [])), "active": True,
+            },
+            "staff",
+        )
+
+    def responsible_for(self, staff: Staff, grid_codes: list[str], grids: dict[str, Grid]) -> None:
+        for code in grid_codes:
+            if code not in grids:
+                raise ConfigError(f"{staff.name} 负责的网格 {code} 不存在")
+            self._sync(StaffGrid, {"staff_id": staff.id, "grid_id": grids[code].id}, {}, "staff_grid")
+
+    def run(self, config: dict) -> SeedReport:
+        street = config.get("street") or {}
+        street_name = street.get("name", "")
+        seen_openids: set[str] = set()
+        street_staff = [self.staff(p, p.get("role", "street_staff"), community=None) for p in street.get("staff", [])]
+        departments = [self.staff(p, "department_staff", community=None) for p in street.get("departments", [])]
+        by_openid = {s.openid: s for s in street_staff + departments}
+        for entry in config.get("communities") or []:
+            by_openid.update(self._community(entry, street_name))
+        seen_openids.update(by_openid)
+        for staff in self.session.scalars(select(Staff).where(Staff.active.is_(True))):
+            if staff.openid not in seen_openids:
+                staff.active = False  # left the roster: keep for the record, stop routing to them
+                self.report.count("staff", False)
+        self.session.flush()
+        return self.report
+
+    def _community(self, entry: dict, street_name: str) -> dict[str, Staff]:
+        community = self._sync(
+            Community,
+            {"code": entry["code"]},
+            {"name": entry["name"], "street": street_name, "service_center": entry.get("service_center", "")},
+            "community",
+        )
+        people: dict[str, Staff] = {}
+        for person in entry.get("staff", []):
+            people[person["openid"]] = self.staff(person, "community_staff", community=community)
+        grids: dict[str, Grid] = {}
+        for spec in entry.get("grids", []):
+            grid = self._grid(community, spec, people)
+            grids[grid.code] = grid
+        for kind, spec in (entry.get("teams") or {}).items():
+            if kind not in TEAM_KINDS:
+                raise ConfigError(f"{entry['name']} 的红色管家类别 {kind} 不在 {TEAM_KINDS} 中")
+            team = self._sync(Team, {"community_id": community.id, "kind": kind}, {"name": spec["name"]}, "team")
+            for person in spec.get("members", []):
+                member = self.staff(person, "butler", community=community, team=team)
+                self.responsible_for(member, person.get("grids", []), grids)
+                people[member.openid] = member
+        for role, key in (("volunteer", "volunteers"), ("mediator", "mediators")):
+            for person in entry.get(key, []):
+                member = self.staff(person, role, community=community)
+                self.responsible_for(member, person.get("grids", []), grids)
+                people[member.openid] = member
+        self._escalation(community, entry.get("escalation") or {}, people)
+        return people
+
+    def _grid(self, community: Community, spec: dict, people: dict[str, Staff]) -> Grid:
+        grid = self._sync(
+            Grid,
+            {"code": spec["code"]},
+            {"community_id": community.id, "name": spec["name"], "households": int(spec.get("households", 0))},
+            "grid",
+        )
+        leader = self.staff(spec["leader"], "grid_leader", community=community)
+        people[leader.openid] = leader
+        if grid.leader_id != leader.id:
+            grid.leader_id = leader.id
+        self.responsible_for(leader, [grid.code], {grid.code: grid})
+        for person in spec.get("workers", []):
+            worker = self.staff(person, "grid_worker", community=community)
+            people[worker.openid] = worker
+            self.responsible_for(worker, [grid.code], {grid.code: grid})
+        for person in spec.get("building_leaders", []):
+            member = self.staff(person, "building_leader", community=community)
+            people[member.openid] = member
+            self.responsible_for(member, [grid.code], {grid.code: grid})
+        for block in spec.get("buildings", []):
+            for number in expand_numbers(block.get("numbers", block.get("number"))):
+                self._sync(
+                    Building,
+                    {"community_id": community.id, "number": number},
+                    {
+                        "grid_id": grid.id, "units": [str(u) for u in block.get("units", [])],
+                        "floors": int(block.get("floors", 6)), "rooms_per_floor": int(block.get("rooms_per_floor", 2)),
+                    },
+                    "building",
+                )
+        return grid
+
+    def _escalation(self, community: Community, spec: dict, people: dict[str, Staff]) -> None:
+        for level in LEVELS:
+            for openid in spec.get(level, []):
+                staff = people.get(openid) or self.session.scalars(select(Staff).filter_by(openid=openid)).one_or_none()
+                if staff is None:
+                    raise ConfigError(f"{community.name} 的{level}级督办联系人 {openid} 不在名单中")
+                self._sync(
+                    EscalationContact,
+                    {"community_id": community.id, "level": level, "staff_id": staff.id},
+                    {},
+                    "escalation_contact",
+                )
+
+
+def seed(session_factory, config: dict) -> SeedReport:
+    """Apply config.yaml's community in one transaction."""
+    with session_factory() as session:
+        report = Seeder(session).run(config)
+        session.commit()
+    log.info("seed.done created=%s updated=%s", report.created, report.updated)
+    return report

@@ -1,0 +1,84 @@
+"""A resident's report becomes a case: numbered, reported, registered and dispatched in one go."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from handlers import case_lifecycle as lifecycle
+from handlers.assignment import Assignment
+from handlers.case_lifecycle import SYSTEM, Actor
+from handlers.settings import DomainSettings
+from handlers.timezone import local
+from storage.models import Case, Resident
+
+if TYPE_CHECKING:
+    from storage.unit_of_work import UnitOfWork
+
+KIND_LETTERS = {"repair": "R", "dispute": "D", "errand": "E"}
+KIND_LABELS = {"repair": "报事报修", "dispute": "矛盾纠纷调解", "errand": "你下单我跑腿"}
+CATEGORY_LABELS = {"engineering": "工程", "cleaning": "清洁", "greening": "园林", "order": "秩序", "care": "亲情"}
+
+
+@dataclass(frozen=True)
+class NewCase:
+    kind: str
+    category: str | None
+    description: str
+    community_id: int
+    grid_id: int
+    building_id: int | None = None
+    unit: str | None = None
+    room: str | None = None
+    details: dict | None = None
+
+
+def resident_actor(resident: Resident) -> Actor:
+    return Actor(role="resident", name=resident.display_name, openid=resident.openid)
+
+
+def open_case(new: NewCase, reporter: Resident, uow: "UnitOfWork", *, at: datetime) -> Case:
+    """Number the case and record 信息上报; nothing is dispatched yet."""
+    prefix = KIND_LETTERS[new.kind] + local(at).strftime("%Y%m%d")
+    sequence = uow.cases.next_sequence(prefix)
+    case = Case(
+        number=f"{prefix}-{sequence:04d}",
+        kind=new.kind,
+        category=new.category,
+        state=None,
+        community_id=new.community_id,
+        grid_id=new.grid_id,
+        building_id=new.building_id,
+        unit=new.unit,
+        room=new.room,
+        description=new.description,
+        reporter=reporter,
+        details=dict(new.details or {}),
+        created_at=at,
+        updated_at=at,
+    )
+    uow.cases.add(case)
+    uow.record(lifecycle.apply(case, "open", resident_actor(reporter), at=at, note=new.description[:200]))
+    return case
+
+
+def register_and_dispatch(
+    case: Case, assignment: Assignment, settings: DomainSettings, uow: "UnitOfWork", *, at: datetime
+) -> None:
+    """核实立案 then 分流交办 to the chosen worker, with deadlines counted in working time."""
+    uow.record(lifecycle.apply(case, "register", SYSTEM, at=at, note="描述清楚、位置明确，系统自动立案"))
+    dispatch(case, assignment, settings, uow, at=at, note="系统按网格和类别自动派单")
+
+
+def dispatch(
+    case: Case, assignment: Assignment, settings: DomainSettings, uow: "UnitOfWork", *, at: datetime, note: str,
+    actor: Actor = SYSTEM,
+) -> None:
+    case.assignee = assignment.assignee
+    case.assignee_id = assignment.assignee.id
+    case.team = assignment.team
+    case.team_id = assignment.team.id if assignment.team else None
+    deadline = settings.deadline_for(case.kind, case.category)
+    case.accept_due_at = settings.working_hours.add(at, deadline.accept_within)
+    case.resolve_due_at = settings.working_hours.add(at, deadline.resolve_within)
+    uow.record(lifecycle.apply(case, "dispatch", actor, at=at, note=f"{note}：{assignment.handler_label}"))

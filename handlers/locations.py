@@ -1,0 +1,76 @@
+"""Where a resident means: a building number (repeated across communities) becomes one building."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from handlers.forms import Ask
+from nlu.entities import extract_choice, extract_location
+from storage.models import Building, Resident
+
+if TYPE_CHECKING:
+    from storage.unit_of_work import UnitOfWork
+
+EXAMPLE = "例如：3号楼2单元501"
+
+
+@dataclass(frozen=True)
+class Place:
+    building: Building
+    unit: str | None
+    room: str | None
+
+    @property
+    def label(self) -> str:
+        return self.building.label + (f"{self.unit}单元" if self.unit else "") + (self.room or "")
+
+    def as_values(self) -> dict:
+        return {
+            "location": f"{self.building.community.name}{self.label}",
+            "building_id": self.building.id,
+            "community_id": self.building.community_id,
+            "grid_id": self.building.grid_id,
+            "unit": self.unit,
+            "room": self.room,
+        }
+
+
+def resolve(
+    building: str | None, unit: str | None, room: str | None, resident: Resident, uow: "UnitOfWork"
+) -> Place | Ask | None:
+    """The building the resident means, an Ask when it is unknown or ambiguous, None if none was named."""
+    if not building:
+        return None
+    candidates = uow.directory.buildings_numbered(building)
+    if resident.community_id is not None:
+        own = [b for b in candidates if b.community_id == resident.community_id]
+        candidates = own or candidates
+    if not candidates:
+        return Ask(f"没有找到{building}号楼，请再核对一下楼号，{EXAMPLE}")
+    if len(candidates) > 1:
+        labels = tuple(f"{b.community.name}{b.label}" for b in candidates)
+        return Ask(
+            f"有几个社区都有{building}号楼，请问是哪一个？",
+            choices=labels,
+            pending={"buildings": [b.id for b in candidates], "unit": unit, "room": room},
+        )
+    return _checked(candidates[0], unit, room)
+
+
+def _checked(building: Building, unit: str | None, room: str | None) -> Place | Ask:
+    if unit and building.units and unit not in building.units:
+        names = "、".join(f"{u}单元" for u in building.units)
+        return Ask(f"{building.label}只有{names}，请问是几单元？")
+    return Place(building, unit, room)
+
+
+def resolve_choice(text: str, pending: dict, uow: "UnitOfWork") -> Place | None:
+    """Read the answer to "which building?": a number from the list, or a fresh address."""
+    ids = pending.get("buildings") or []
+    index = extract_choice(text, len(ids))
+    if index is None:
+        return None
+    building = uow.directory.building(ids[index - 1])
+    unit, room = pending.get("unit"), pending.get("room")
+    _, new_unit, new_room = extract_location(text)
+    return Place(building, new_unit or unit, new_room or room)

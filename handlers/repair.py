@@ -1,0 +1,126 @@
+"""报事报修: a resident's repair becomes a case for the red butler team that owns its category."""
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from handlers import locations
+from handlers.assignment import assign_repair
+from handlers.case_opening import NewCase, open_case, register_and_dispatch
+from handlers.forms import Ask, Form, Slot, register
+from handlers.timezone import short_time
+from handlers.turn import Outcome, Turn
+from nlu import CATEGORIES
+from nlu.entities import extract_choice
+
+if TYPE_CHECKING:
+    from storage.unit_of_work import UnitOfWork
+
+CATEGORY_CHOICES = (
+    ("engineering", "工程维修（水电、电梯、门窗、暖气、燃气）"),
+    ("cleaning", "清洁卫生（垃圾、异味、虫鼠、杂物）"),
+    ("greening", "园林绿化（树木、草坪）"),
+    ("order", "秩序安全（停车、消防通道、飞线充电、陌生人）"),
+    ("care", "亲情关怀（独居老人、病残家庭需要探望）"),
+)
+# Words that say "I want to report something" without saying what is wrong.
+_NO_PROBLEM_WORDS = re.compile(
+    r"你好|您好|在吗|请问|麻烦|帮忙|帮我|帮俺|俺|我们|我家|我要|我想|想要|需要|要|报修|报事|维修|修理|修一下|找人|来人|"
+    r"师傅|物业|一下|的|了|啊|呀|吧|呢|哈|嗯|[0-9一二三四五六七八九十零〇两]+(号楼|栋|幢|单元|室|楼|号)?|"
+    r"[\s，。！？、,.!?~～]"
+)
+
+
+def describes_problem(text: str) -> bool:
+    """True when the message says what is wrong, not only that something is."""
+    return len(_NO_PROBLEM_WORDS.sub("", text)) >= 2
+
+
+def _fill_problem(turn: Turn, values: dict, asked: dict | None, uow: "UnitOfWork") -> dict | None:
+    if not describes_problem(turn.text):  # also when asked: a bare address is not a problem
+        return None
+    found = {"problem": turn.text.strip()}
+    understanding = turn.understanding
+    if understanding is not None and understanding.intent == "repair" and understanding.category:
+        found["category"] = understanding.category
+    return found
+
+
+def _fill_category(turn: Turn, values: dict, asked: dict | None, uow: "UnitOfWork") -> dict | Ask | None:
+    if asked is not None:
+        index = extract_choice(turn.text, len(CATEGORY_CHOICES))
+        if index is not None:
+            return {"category": CATEGORY_CHOICES[index - 1][0]}
+        understanding = turn.understanding
+        if understanding is not None and understanding.category in CATEGORIES:
+            return {"category": understanding.category}
+    if "problem" not in values:
+        return None
+    return Ask("请问属于哪一类？", choices=tuple(label for _, label in CATEGORY_CHOICES), pending={"categories": True})
+
+
+def _fill_location(turn: Turn, values: dict, asked: dict | None, uow: "UnitOfWork") -> dict | Ask | None:
+    if asked and asked.get("buildings"):
+        place = locations.resolve_choice(turn.text, asked, uow)
+        if place is not None:
+            return place.as_values()
+    entities = turn.understanding.entities if turn.understanding else None
+    if entities is None or not entities.building:
+        return None
+    found = locations.resolve(entities.building, entities.unit, entities.room, turn.resident, uow)
+    if found is None or isinstance(found, Ask):
+        return found
+    return found.as_values()
+
+
+def open_repair_case(values: dict, turn: Turn, uow: "UnitOfWork") -> Outcome:
+    """Turn a completed repair form into a case: reported, registered, dispatched."""
+    case = open_case(
+        NewCase(
+            kind="repair",
+            category=values["category"],
+            description=values["problem"],
+            community_id=values["community_id"],
+            grid_id=values["grid_id"],
+            building_id=values["building_id"],
+            unit=values.get("unit"),
+            room=values.get("room"),
+        ),
+        turn.resident,
+        uow,
+        at=turn.now,
+    )
+    _remember_address(turn, values)
+    assignment = assign_repair(case, uow, turn.settings.assignment_policy)
+    if assignment is None:
+        return Outcome(f"已收到，工单编号 {case.number}。社区会尽快安排人员处理，回复“进度”可随时查询。")
+    register_and_dispatch(case, assignment, turn.settings, uow, at=turn.now)
+    when = short_time(case.accept_due_at, now=turn.now)
+    return Outcome(
+        f"已受理，工单编号 {case.number}。\n"
+        f"由{assignment.handler_label}负责，{when}前会联系您。\n"
+        "回复“进度”可随时查询。"
+    )
+
+
+def _remember_address(turn: Turn, values: dict) -> None:
+    """The first place a resident reports from becomes their address (they can change it later)."""
+    resident = turn.resident
+    if resident.building_id is None:
+        resident.community_id = values["community_id"]
+        resident.building_id = values["building_id"]
+        resident.unit = values.get("unit")
+        resident.room = values.get("room")
+
+
+REPAIR_FORM = register(
+    Form(
+        name="repair",
+        slots=(
+            Slot("problem", prompt="请简单说一下需要维修的问题，比如：厨房水管漏水", fill=_fill_problem),
+            Slot("category", prompt="请问属于哪一类？", fill=_fill_category),
+            Slot("location", prompt=f"请告诉我楼栋和房号，{locations.EXAMPLE}", fill=_fill_location),
+        ),
+        on_complete=open_repair_case,
+    )
+)
