@@ -1,0 +1,251 @@
+"""The embedded backend: char n-gram TF-IDF and logistic regression, trained in-process from nlu.yml.
+
+scikit-learn trains the model; its fitted numbers (vocabulary, idf, coefficients) are exported to a
+small .npz file in the cache, keyed by the data's and this code's hash. Parsing reads that file with
+numpy alone, since importing scikit-learn takes about a second and start-up must stay well under it.
+A test checks that the exported model gives the same probabilities as scikit-learn's.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import math
+import os
+import re
+import tempfile
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import numpy as np
+
+from nlu.entities import extract_entities
+from nlu.normalise import Replacer, normalise
+from nlu.training_data import TrainingData, load_training_data
+from nlu.understanding import Understanding
+
+log = logging.getLogger(__name__)
+
+# Bump when features, hyper-parameters or the export format change: it is part of the cache key.
+MODEL_VERSION = 4
+NGRAM_RANGE = (1, 3)
+INTENT_C = 10.0
+CATEGORY_C = 10.0
+_DIGITS = re.compile(r"\d")
+
+
+class Featurizer:
+    """Text -> tokens: char 1–3-grams of the normalised text, plus one token per matching lookup table
+    and regex of nlu.yml (Rasa's RegexFeaturizer reads the same tables)."""
+
+    def __init__(self, synonyms: dict[str, str], lookups: dict[str, tuple[str, ...]], regexes: dict[str, tuple[str, ...]]):
+        self._synonyms = Replacer(synonyms)
+        self._patterns: list[tuple[str, re.Pattern]] = []
+        for name, terms in sorted(lookups.items()):
+            terms = [normalise(t) for t in terms if normalise(t)]
+            if terms:
+                alternation = "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True))
+                self._patterns.append((f"\x00lookup:{name}", re.compile(alternation)))
+        for name, patterns in sorted(regexes.items()):
+            for i, pattern in enumerate(patterns):
+                try:
+                    self._patterns.append((f"\x00regex:{name}:{i}", re.compile(pattern)))
+                except re.error:
+                    log.warning("nlu.embedded regex_skipped name=%s", name)
+
+    @classmethod
+    def from_data(cls, data: TrainingData) -> "Featurizer":
+        return cls(data.synonyms, data.lookups, data.regexes)
+
+    def prepare(self, text: str) -> str:
+        """Normalised text with typo and dialect variants replaced (电悌 -> 电梯, 俺 -> 我)."""
+        return self._synonyms(normalise(text))
+
+    def tokens(self, text: str) -> list[str]:
+        text = self.prepare(text)
+        markers = [name for name, pattern in self._patterns if pattern.search(text)]
+        text = _DIGITS.sub("0", text)  # 501 and 302 say the same thing
+        grams = []
+        lo, hi = NGRAM_RANGE
+        for n in range(lo, hi + 1):
+            grams.extend(text[i : i + n] for i in range(len(text) - n + 1))
+        return grams + markers
+
+
+@dataclass
+class LinearTextModel:
+    """A fitted TF-IDF (sublinear tf, l2) + multinomial logistic regression, in plain arrays."""
+
+    labels: tuple[str, ...]
+    vocabulary: dict[str, int]
+    idf: np.ndarray  # (n_features,)
+    coef: np.ndarray  # (n_features, n_labels)
+    intercept: np.ndarray  # (n_labels,)
+
+    def probabilities(self, tokens: list[str]) -> np.ndarray:
+        counts = Counter(t for t in tokens if t in self.vocabulary)
+        if not counts:
+            scores = self.intercept
+        else:
+            columns = np.fromiter((self.vocabulary[t] for t in counts), dtype=np.int64, count=len(counts))
+            tf = np.fromiter((1.0 + math.log(c) for c in counts.values()), dtype=np.float64, count=len(counts))
+            weights = tf * self.idf[columns]
+            weights /= np.sqrt(np.dot(weights, weights))
+            scores = weights @ self.coef[columns] + self.intercept
+        scores = scores - scores.max()
+        exp = np.exp(scores)
+        return exp / exp.sum()
+
+    def arrays(self, prefix: str) -> dict[str, np.ndarray]:
+        vocab = sorted(self.vocabulary, key=self.vocabulary.get)
+        return {
+            f"{prefix}_labels": np.array(self.labels),
+            f"{prefix}_vocab": np.array(vocab),
+            f"{prefix}_idf": self.idf,
+            f"{prefix}_coef": self.coef,
+            f"{prefix}_intercept": self.intercept,
+        }
+
+    @classmethod
+    def from_arrays(cls, arrays, prefix: str) -> "LinearTextModel":
+        vocab = arrays[f"{prefix}_vocab"].tolist()
+        return cls(
+            labels=tuple(arrays[f"{prefix}_labels"].tolist()),
+            vocabulary={t: i for i, t in enumerate(vocab)},
+            idf=arrays[f"{prefix}_idf"],
+            coef=arrays[f"{prefix}_coef"],
+            intercept=arrays[f"{prefix}_intercept"],
+        )
+
+
+def fit_linear(tokens: list[list[str]], labels: list[str], c: float) -> LinearTextModel:
+    """Fit with scikit-learn (imported here only) and export the numbers."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    vectorizer = TfidfVectorizer(analyzer=lambda toks: toks, sublinear_tf=True, norm="l2")
+    matrix = vectorizer.fit_transform(tokens)
+    classifier = LogisticRegression(C=c, max_iter=5000, class_weight="balanced")
+    classifier.fit(matrix, labels)
+    classes = [str(c) for c in classifier.classes_]
+    if len(classes) == 2:  # sklearn keeps one row for binary problems; make it a softmax over two
+        coef = np.vstack([-classifier.coef_[0] / 2, classifier.coef_[0] / 2]).T
+        intercept = np.array([-classifier.intercept_[0] / 2, classifier.intercept_[0] / 2])
+    else:
+        coef, intercept = classifier.coef_.T, classifier.intercept_
+    return LinearTextModel(
+        labels=tuple(classes),
+        vocabulary={t: int(i) for t, i in vectorizer.vocabulary_.items()},
+        idf=vectorizer.idf_.astype(np.float64),
+        coef=np.ascontiguousarray(coef, dtype=np.float64),
+        intercept=np.asarray(intercept, dtype=np.float64),
+    )
+
+
+@dataclass
+class EmbeddedModel:
+    featurizer: Featurizer
+    intents: LinearTextModel
+    categories: LinearTextModel
+
+    @classmethod
+    def train(cls, data: TrainingData) -> "EmbeddedModel":
+        featurizer = Featurizer.from_data(data)
+        tokens = [featurizer.tokens(e.text) for e in data.examples]
+        intents = fit_linear(tokens, [e.intent for e in data.examples], INTENT_C)
+        repairs = [(t, e.category) for t, e in zip(tokens, data.examples) if e.intent == "repair" and e.category]
+        categories = fit_linear([t for t, _ in repairs], [c for _, c in repairs], CATEGORY_C)
+        return cls(featurizer, intents, categories)
+
+    def save(self, path: Path) -> None:
+        """Write atomically: several worker processes may train at once."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".npz.tmp")
+        os.close(fd)
+        try:
+            with open(tmp, "wb") as f:
+                np.savez(f, **self.intents.arrays("intent"), **self.categories.arrays("category"))
+            os.replace(tmp, path)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+
+    @classmethod
+    def load(cls, path: Path, featurizer: Featurizer) -> "EmbeddedModel":
+        with np.load(path, allow_pickle=False) as arrays:
+            return cls(featurizer, LinearTextModel.from_arrays(arrays, "intent"), LinearTextModel.from_arrays(arrays, "category"))
+
+    def classify(self, text: str) -> tuple[list[tuple[str, float]], str | None, float | None]:
+        """(intent ranking best first, category, category confidence)."""
+        tokens = self.featurizer.tokens(text)
+        probs = self.intents.probabilities(tokens)
+        ranking = sorted(zip(self.intents.labels, probs.tolist()), key=lambda p: -p[1])
+        if ranking[0][0] != "repair":
+            return ranking, None, None
+        cat_probs = self.categories.probabilities(tokens)
+        best = int(np.argmax(cat_probs))
+        return ranking, self.categories.labels[best], float(cat_probs[best])
+
+
+def cache_key(data: TrainingData) -> str:
+    """Hash of the data, this backend's code and the model version: any change retrains."""
+    digest = hashlib.sha256()
+    digest.update(f"v{MODEL_VERSION}".encode())
+    digest.update(data.digest.encode())
+    for module in ("embedded.py", "normalise.py", "training_data.py"):
+        digest.update((Path(__file__).parent / module).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def load_or_train(data_path: Path, cache_dir: Path) -> EmbeddedModel:
+    """The cached model for this data and code, trained and cached first when missing."""
+    data = load_training_data(data_path)
+    featurizer = Featurizer.from_data(data)
+    path = Path(cache_dir) / f"embedded-{cache_key(data)}.npz"
+    if path.exists():
+        try:
+            return EmbeddedModel.load(path, featurizer)
+        except Exception:  # a truncated or foreign file: train again
+            log.warning("nlu.embedded cache_unreadable path=%s", path)
+    model = EmbeddedModel.train(data)
+    try:
+        model.save(path)
+        log.info("nlu.embedded trained examples=%d cache=%s", len(data.examples), path)
+    except OSError:
+        log.warning("nlu.embedded cache_not_written path=%s", path)
+    return model
+
+
+class EmbeddedInterpreter:
+    """Interpreter backed by the embedded model; `min_confidence` decides `confident`."""
+
+    backend = "embedded"
+
+    def __init__(self, model: EmbeddedModel, min_confidence: float):
+        self.model = model
+        self.min_confidence = min_confidence
+
+    def parse(self, text: str, *, now: datetime | None = None) -> Understanding:
+        text = text if isinstance(text, str) else ""
+        entities = extract_entities(text, now)
+        if not normalise(text):
+            return Understanding(text=text, intent="out_of_scope", confidence=0.0, confident=False, entities=entities, backend=self.backend)
+        ranking, category, category_confidence = self.model.classify(text)
+        intent, confidence = ranking[0]
+        return Understanding(
+            text=text,
+            intent=intent,
+            confidence=confidence,
+            confident=confidence >= self.min_confidence,
+            category=category,
+            category_confidence=category_confidence,
+            ranking=tuple(ranking),
+            entities=entities,
+            backend=self.backend,
+        )
+
+
+def build_embedded(data_path: Path, cache_dir: Path, min_confidence: float) -> EmbeddedInterpreter:
+    return EmbeddedInterpreter(load_or_train(data_path, cache_dir), min_confidence)

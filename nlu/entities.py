@@ -1,0 +1,361 @@
+"""Entity extractors for residents' Chinese: location, phone, time, case number, rating, count, choice.
+
+Every public function takes any string and never raises: on anything it cannot read it returns None.
+Both backends use them, and the dialogue calls them on answers inside forms.
+"""
+from __future__ import annotations
+
+import contextlib
+import io
+import logging
+import math
+import re
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from nlu.normalise import Replacer, normalise
+from nlu.understanding import Entities
+
+log = logging.getLogger(__name__)
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+_CN_DIGITS = "零〇一二两三四五六七八九十百幺"
+_NUM = rf"(?:\d+|[{_CN_DIGITS}]+)"
+_DIGIT_OF = {"零": 0, "〇": 0, "幺": 1, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_SEP = r"\s*[-_/—–~]\s*"
+
+
+def to_number(token: str) -> int | None:
+    """'12' -> 12, '十二' -> 12, '五零一' -> 501, '两' -> 2; None when it is not a number."""
+    token = (token or "").strip()
+    if not token:
+        return None
+    if token.isascii() and token.isdigit():
+        return int(token)
+    if all(ch in _DIGIT_OF for ch in token):  # read digit by digit: 五零一, 幺三八
+        return int("".join(str(_DIGIT_OF[ch]) for ch in token))
+    try:
+        import cn2an
+
+        value = cn2an.cn2an(token, "smart")
+    except Exception:  # cn2an raises on anything outside its grammar
+        return None
+    if isinstance(value, float) and not value.is_integer():
+        return None
+    return int(value)
+
+
+# ── location ────────────────────────────────────────────────────────────────────────────────────
+
+# 5-2-302, 5—2—302室: building, unit, room
+_DASHED = re.compile(rf"(?<![\d.:])(\d{{1,3}}){_SEP}(\d{{1,2}}){_SEP}(\d{{3,4}})(?![\d:])")
+# 3号楼, 3栋, 3幢, 3座, 3#楼, 十二号楼; a bare 3号 only when a unit follows (3号2单元); never 3楼 (a floor)
+_BUILDING = re.compile(
+    rf"(?<![\d{_CN_DIGITS}])({_NUM})\s*(?:号楼|号樓|栋楼|栋|棟|幢|座|#楼|#|号(?=\s*(?:{_NUM}|[东西南北中])\s*单元))"
+)
+_UNIT = re.compile(rf"({_NUM}|[东西南北中])\s*单元")
+_ROOM_AFTER_UNIT = re.compile(rf"单元\s*(?:的)?\s*({_NUM})\s*(?:室|号|户|房)?")
+_ROOM_AFTER_BUILDING = re.compile(rf"\s*(?:的)?\s*(\d{{3,4}}|[{_CN_DIGITS}]{{3,4}})\s*(?:室|号|户|房)?")
+_ROOM_MARKED = re.compile(rf"(?<![\d{_CN_DIGITS}])(\d{{3,4}}|[{_CN_DIGITS}]{{3,5}})\s*(?:室|号房|房间|户)")
+_ROOM_ALONE = re.compile(r"^\s*(\d{3,4})\s*(?:室|号)?\s*$")
+
+
+def _room(token: str) -> str | None:
+    value = to_number(token)
+    if value is None or not 1 <= value <= 9999:
+        return None
+    return str(value)
+
+
+def _building(token: str) -> str | None:
+    value = to_number(token)
+    if value is None or not 1 <= value <= 999:
+        return None
+    return str(value)
+
+
+def _unit(token: str) -> str | None:
+    if token in "东西南北中":
+        return token
+    value = to_number(token)
+    if value is None or not 1 <= value <= 99:
+        return None
+    return str(value)
+
+
+def _location_spans(text: str) -> tuple[tuple[str | None, str | None, str | None], list[tuple[int, int]]]:
+    """The location and the character spans it was read from (so the time parser can skip them)."""
+    building = unit = room = None
+    spans: list[tuple[int, int]] = []
+    dashed = _DASHED.search(text)
+    if dashed:
+        building, unit, room = _building(dashed[1]), _unit(dashed[2]), _room(dashed[3])
+        spans.append(dashed.span())
+    b = _BUILDING.search(text)
+    if b and building is None:
+        building = _building(b[1])
+        if building is not None:
+            spans.append(b.span())
+    u = _UNIT.search(text)
+    if u and unit is None:
+        unit = _unit(u[1])
+        if unit is not None:
+            spans.append(u.span())
+    if room is None and u is not None:
+        r = _ROOM_AFTER_UNIT.match(text, u.end() - 2)
+        if r and (room := _room(r[1])) is not None:
+            spans.append(r.span())
+    if room is None and b is not None and building is not None:
+        r = _ROOM_AFTER_BUILDING.match(text, b.end())
+        if r and (room := _room(r[1])) is not None:
+            spans.append(r.span())
+    if room is None:
+        r = _ROOM_MARKED.search(text) or _ROOM_ALONE.match(text)
+        if r and (room := _room(r[1])) is not None:
+            spans.append(r.span())
+    return (building, unit, room), spans
+
+
+def extract_location(text: str) -> tuple[str | None, str | None, str | None]:
+    """(building, unit, room) in normal form: ("3", "2", "501"); parts the text lacks are None."""
+    try:
+        return _location_spans(normalise(text))[0]
+    except Exception:  # never let a resident's message crash the dialogue
+        log.exception("nlu.entities location_failed")
+        return (None, None, None)
+
+
+# ── phone ───────────────────────────────────────────────────────────────────────────────────────
+
+_MOBILE = re.compile(r"(?<!\d)(?:\+?86[\s-]?)?(1[3-9]\d)[\s-]?(\d{4})[\s-]?(\d{4})(?!\d)")
+_LANDLINE = re.compile(r"(?<!\d)(0\d{2,3})[\s-]?([2-9]\d{6,7})(?!\d)")
+
+
+def _phone_match(text: str) -> re.Match | None:
+    return _MOBILE.search(text) or _LANDLINE.search(text)
+
+
+def extract_phone(text: str) -> str | None:
+    """A mainland mobile (13812345678) or landline with area code (053188886666), digits only."""
+    try:
+        m = _phone_match(normalise(text))
+        return "".join(m.groups()) if m else None
+    except Exception:
+        log.exception("nlu.entities phone_failed")
+        return None
+
+
+# ── case number ─────────────────────────────────────────────────────────────────────────────────
+
+_CASE_NUMBER = re.compile(r"(?<![a-z])([rde])\s*(20\d{2})\s*(\d{2})\s*(\d{2})\s*[-_—–]?\s*(\d{4})(?!\d)")
+
+
+def extract_case_number(text: str) -> str | None:
+    """R20261124-0001 from 'r 20261124 0001', 'D20261124-0002', 'e202611240003'."""
+    try:
+        m = _CASE_NUMBER.search(normalise(text))
+        if not m:
+            return None
+        kind, year, month, day, serial = m.groups()
+        return f"{kind.upper()}{year}{month}{day}-{serial}"
+    except Exception:
+        log.exception("nlu.entities case_number_failed")
+        return None
+
+
+# ── rating ──────────────────────────────────────────────────────────────────────────────────────
+
+# Words without a number, checked in this order (longest, negated forms first):
+# 5 = 非常/很/特别满意, 满分, 太棒了; 4 = 满意, 挺好, 不错; 3 = 一般, 还行, 凑合;
+# 2 = 不满意, 不太满意, 不好; 1 = 很/非常不满意, 太差, 很差, 差评.
+RATING_WORDS: tuple[tuple[str, int], ...] = (
+    ("非常不满意", 1), ("很不满意", 1), ("特别不满意", 1), ("极不满意", 1), ("太差", 1), ("很差", 1),
+    ("非常差", 1), ("差评", 1), ("差劲", 1), ("垃圾", 1),
+    ("不太满意", 2), ("不大满意", 2), ("不满意", 2), ("不咋地", 2), ("不怎么样", 2), ("不好", 2), ("较差", 2),
+    ("非常满意", 5), ("很满意", 5), ("特别满意", 5), ("十分满意", 5), ("相当满意", 5), ("满分", 5), ("好评", 5),
+    ("太棒", 5), ("太好了", 5), ("非常好", 5), ("特别好", 5),
+    ("比较满意", 4), ("基本满意", 4), ("满意", 4), ("挺好", 4), ("不错", 4), ("还可以", 3),
+    ("一般", 3), ("还行", 3), ("凑合", 3), ("马马虎虎", 3), ("过得去", 3),
+)
+_STARS = re.compile(r"[⭐★🌟]")
+_RATING_NUMBER = re.compile(rf"({_NUM})\s*(?:颗星|颗|星|分)")
+_BARE_NUMBER = re.compile(rf"^\s*(?:给|打)?\s*({_NUM})\s*[。.!！]?\s*$")
+
+
+def extract_rating(text: str) -> int | None:
+    """A 1–5 rating: 五星, 5分, 给3星, 打两分, ⭐⭐⭐⭐, a bare 4, or words (see RATING_WORDS).
+
+    A score out of 10 (打8分) is halved and rounded up.
+    """
+    try:
+        text = normalise(text)
+        m = _RATING_NUMBER.search(text) or _BARE_NUMBER.match(text)
+        if m:
+            value = to_number(m[1])
+            if value is not None and 1 <= value <= 5:
+                return value
+            if value is not None and 6 <= value <= 10 and m.re is _RATING_NUMBER:
+                return math.ceil(value / 2)
+        stars = len(_STARS.findall(text))
+        if stars:
+            return min(stars, 5)
+        for word, value in RATING_WORDS:
+            if word in text:
+                return value
+        return None
+    except Exception:
+        log.exception("nlu.entities rating_failed")
+        return None
+
+
+# ── people count ────────────────────────────────────────────────────────────────────────────────
+
+_COUNT = re.compile(rf"({_NUM})\s*(?:个人|个|位|人|口人|名)")
+_COUNT_WORDS: tuple[tuple[str, int], ...] = (
+    ("我们仨", 3), ("俺们仨", 3), ("仨人", 3), ("我们俩", 2), ("俺们俩", 2), ("俺俩", 2), ("我俩", 2), ("俩人", 2),
+    ("两口子", 2), ("老两口", 2), ("带老伴", 2), ("和老伴", 2), ("跟老伴", 2), ("同老伴", 2),
+    ("就我自己", 1), ("我自己", 1), ("就我一个", 1), ("只有我", 1), ("就我", 1), ("本人", 1),
+)
+
+
+def extract_count(text: str) -> int | None:
+    """How many people: 我们两个人 -> 2, 3位 -> 3, 带老伴一起 -> 2, 就我自己 -> 1, a bare 4 -> 4."""
+    try:
+        text = normalise(text)
+        m = _COUNT.search(text) or _BARE_NUMBER.match(text)
+        if m:
+            value = to_number(m[1])
+            if value is not None and 1 <= value <= 200:
+                return value
+        for word, value in _COUNT_WORDS:
+            if word in text:
+                return value
+        return None
+    except Exception:
+        log.exception("nlu.entities count_failed")
+        return None
+
+
+# ── numbered choice ─────────────────────────────────────────────────────────────────────────────
+
+_CHOICE = re.compile(rf"^\s*(?:我)?(?:选|要|选择|就)?\s*(?:第)?\s*({_NUM})\s*(?:个|号|项|条|场|次)?\s*(?:吧|的|那个|那场)?\s*[。.!！]?\s*$")
+_CHOICE_IN_SENTENCE = re.compile(rf"第\s*({_NUM})\s*(?:个|号|项|条|场|次)?")
+
+
+def extract_choice(text: str, n: int) -> int | None:
+    """A 1-based choice within 1..n from an answer to a numbered list: '1', '第二个', '2号', '最后一个'."""
+    try:
+        if n < 1:
+            return None
+        text = normalise(text)
+        if re.search(r"最后(?:一个|一项|那个|一场)?", text):
+            return n
+        m = _CHOICE.match(text) or _CHOICE_IN_SENTENCE.search(text)
+        if not m:
+            return None
+        value = to_number(m[1])
+        return value if value is not None and 1 <= value <= n else None
+    except Exception:
+        log.exception("nlu.entities choice_failed")
+        return None
+
+
+# ── time ────────────────────────────────────────────────────────────────────────────────────────
+
+# Shandong and spoken forms jionlp does not know, rewritten before it reads the text.
+TIME_DIALECT = {
+    "夜来": "昨天", "夜里个": "昨天", "夜儿个": "昨天", "昨儿": "昨天", "昨个": "昨天",
+    "今儿个": "今天", "今儿": "今天", "今个": "今天", "明儿个": "明天", "明儿": "明天", "明个": "明天",
+    "赶明儿": "明天", "后儿个": "后天", "后儿": "后天",
+    "头午": "上午", "头晌": "上午", "上半晌": "上午", "前晌": "上午", "后晌": "下午", "过晌": "下午",
+    "下半晌": "下午", "晌午": "中午",
+    "明早": "明天早上", "今早": "今天早上", "明晚": "明天晚上", "今晚上": "今天晚上", "今晚": "今天晚上",
+    "礼拜天": "周日", "礼拜日": "周日", "星期天": "周日",
+}
+_dialect = Replacer(TIME_DIALECT)
+# Only messages with one of these go to jionlp (imported on first use): keeps plain messages fast.
+_TIME_CUE = re.compile(
+    r"今天|明天|后天|大后天|昨天|前天|周[一二三四五六日天末]|星期|礼拜|上午|下午|中午|晚上|早上|凌晨|傍晚|"
+    rf"[{_CN_DIGITS}\d]\s*点|\d\s*[:：]\s*\d|下周|下个?星期|这周|本周|月底|月初|[{_CN_DIGITS}\d]\s*(?:号|日)(?!楼)|"
+    r"夜来|明儿|今儿|头午|后晌|过晌|明早|今早|明晚|今晚"
+)
+_jionlp = None
+
+
+def _load_jionlp():
+    global _jionlp
+    if _jionlp is None:
+        # jionlp prints a banner on import; stdout belongs to `linli nlu parse`.
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+            import jionlp
+
+        _jionlp = jionlp
+    return _jionlp
+
+
+def _shanghai_now(now: datetime | None) -> datetime:
+    if now is None:
+        return datetime.now(SHANGHAI)
+    if now.tzinfo is None:
+        return now.replace(tzinfo=SHANGHAI)
+    return now.astimezone(SHANGHAI)
+
+
+def _mask(text: str, spans: list[tuple[int, int]]) -> str:
+    chars = list(text)
+    for start, end in spans:
+        chars[start:end] = "，" * (end - start)
+    return "".join(chars)
+
+
+def _parse_jionlp_time(value: str) -> datetime | None:
+    if not value or "inf" in value:
+        return None
+    return datetime.strptime(value, "%Y-%m-%d %H:%M:%S").replace(tzinfo=SHANGHAI)
+
+
+def extract_time(text: str, now: datetime | None = None) -> datetime | None:
+    """The first time phrase (明天下午三点, 周三上午, 今晚八点以后, 下周一) as an aware Asia/Shanghai datetime.
+
+    A span resolves to its start (今晚八点以后 -> 20:00); relative phrases count from `now`.
+    """
+    try:
+        text = normalise(text)
+        if not _TIME_CUE.search(text):
+            return None
+        base = _shanghai_now(now)
+        # jionlp reads the 3号 of 3号楼 and the digits of a phone number as dates: mask them first.
+        _, spans = _location_spans(text)
+        for pattern in (_MOBILE, _LANDLINE, _CASE_NUMBER):
+            spans += [m.span() for m in pattern.finditer(text)]
+        masked = _dialect(_mask(text, spans))
+        if not _TIME_CUE.search(masked):
+            return None
+        jio = _load_jionlp()
+        with contextlib.redirect_stdout(io.StringIO()):
+            found = jio.ner.extract_time(masked, time_base=base.replace(tzinfo=None), with_parsing=True)
+        for item in found:
+            detail = item.get("detail") or {}
+            if detail.get("type") not in ("time_point", "time_span"):
+                continue
+            start, end = (list(detail.get("time") or []) + [None, None])[:2]
+            resolved = _parse_jionlp_time(start) or _parse_jionlp_time(end)
+            if resolved is not None:
+                return resolved
+        return None
+    except Exception:  # jionlp raises on phrases it cannot read
+        log.debug("nlu.entities time_unparsed")
+        return None
+
+
+def extract_entities(text: str, now: datetime | None = None) -> Entities:
+    """All entities of one message in normal form."""
+    building, unit, room = extract_location(text)
+    return Entities(
+        building=building,
+        unit=unit,
+        room=room,
+        time=extract_time(text, now),
+        phone=extract_phone(text),
+    )

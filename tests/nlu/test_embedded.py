@@ -1,0 +1,94 @@
+"""The embedded backend: trained from nlu.yml, cached on disk, answers the Understanding contract."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from nlu import CATEGORIES, INTENTS, NluSettings, build_interpreter
+from nlu.embedded import EmbeddedModel, Featurizer, cache_key, fit_linear
+from nlu.settings import DATA_PATH
+from nlu.training_data import load_training_data
+
+
+def test_the_issue_2_demo_message_is_an_engineering_repair_with_its_location(interpreter):
+    u = interpreter.parse("3号楼2单元501厨房水管漏水")
+    assert u.intent == "repair"
+    assert u.category == "engineering"
+    assert (u.entities.building, u.entities.unit, u.entities.room) == ("3", "2", "501")
+    assert u.confident
+    assert u.backend == "embedded"
+
+
+def test_an_understanding_carries_a_ranking_over_the_contract_intents(interpreter):
+    u = interpreter.parse("帮俺去药店买盒降压药")
+    names = [name for name, _ in u.ranking]
+    assert set(names) == set(INTENTS)
+    assert names[0] == u.intent == "errand"
+    assert u.confidence == pytest.approx(u.ranking[0][1])
+    assert sum(p for _, p in u.ranking) == pytest.approx(1.0)
+    assert u.category is None and u.category_confidence is None
+
+
+def test_only_a_repair_has_a_category(interpreter):
+    for text in ("楼上天天半夜蹦跶，说了也不听", "你好，在吗", "周三的议事会我想参加"):
+        assert interpreter.parse(text).category is None
+    repair = interpreter.parse("楼道里的垃圾好几天没人收了")
+    assert repair.intent == "repair" and repair.category in CATEGORIES
+    assert 0 < repair.category_confidence <= 1
+
+
+def test_confident_follows_the_configured_threshold(settings):
+    strict = build_interpreter(NluSettings(cache_dir=settings.cache_dir, min_confidence=1.01))
+    lenient = build_interpreter(NluSettings(cache_dir=settings.cache_dir, min_confidence=0.0))
+    assert not strict.parse("电梯坏了").confident
+    assert lenient.parse("电梯坏了").confident
+
+
+def test_empty_or_blank_text_is_out_of_scope_and_not_confident(interpreter):
+    for text in ("", "   ", "\n"):
+        u = interpreter.parse(text)
+        assert u.intent == "out_of_scope" and not u.confident and u.confidence == 0.0
+
+
+def test_the_trained_model_is_cached_on_disk_by_the_data_hash(nlu_cache_dir, interpreter):
+    data = load_training_data(DATA_PATH)
+    assert (nlu_cache_dir / f"embedded-{cache_key(data)}.npz").exists()
+
+
+def test_changed_data_gets_a_new_cache_key(tmp_path):
+    data = load_training_data(DATA_PATH)
+    changed = tmp_path / "nlu.yml"
+    changed.write_text(DATA_PATH.read_text(encoding="utf-8") + "\n# 新的一行\n", encoding="utf-8")
+    assert cache_key(load_training_data(changed)) != cache_key(data)
+
+
+def test_a_cached_model_loads_without_training_again(settings, monkeypatch, interpreter):
+    def no_training(*args, **kwargs):
+        raise AssertionError("trained again although the cache holds this model")
+
+    monkeypatch.setattr(EmbeddedModel, "train", no_training)
+    assert build_interpreter(settings).parse("电梯坏了").intent == "repair"
+
+
+def test_the_exported_model_gives_the_same_probabilities_as_scikit_learn():
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    data = load_training_data(DATA_PATH)
+    featurizer = Featurizer.from_data(data)
+    tokens = [featurizer.tokens(e.text) for e in data.examples]
+    labels = [e.intent for e in data.examples]
+    exported = fit_linear(tokens, labels, 10.0)
+
+    vectorizer = TfidfVectorizer(analyzer=lambda t: t, sublinear_tf=True)
+    classifier = LogisticRegression(C=10.0, max_iter=5000, class_weight="balanced").fit(vectorizer.fit_transform(tokens), labels)
+    probes = ["电梯坏了", "楼上漏水不给修", "哈哈", "3号楼501", "帮我买药送上来"]
+    expected = classifier.predict_proba(vectorizer.transform([featurizer.tokens(t) for t in probes]))
+    got = np.array([exported.probabilities(featurizer.tokens(t)) for t in probes])
+    assert list(exported.labels) == list(classifier.classes_)
+    np.testing.assert_allclose(got, expected, atol=1e-6)
+
+
+def test_an_unknown_backend_is_refused(settings):
+    with pytest.raises(ValueError):
+        build_interpreter(NluSettings(backend="gpt", cache_dir=settings.cache_dir))

@@ -1,0 +1,118 @@
+"""Entity extractors: location, phone, time and the form-answer parsers, in normal form."""
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from nlu.entities import (
+    SHANGHAI,
+    extract_case_number,
+    extract_choice,
+    extract_count,
+    extract_location,
+    extract_phone,
+    extract_rating,
+    extract_time,
+)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("3号楼2单元501", ("3", "2", "501")),
+        ("3栋2单元501室", ("3", "2", "501")),
+        ("三号楼二单元五零一", ("3", "2", "501")),
+        ("5-2-302", ("5", "2", "302")),
+        ("12号楼东单元", ("12", "东", None)),
+        ("十二号楼三单元六零二厨房漏水", ("12", "3", "602")),
+        ("我住7幢1单元1102户", ("7", "1", "1102")),
+        ("3号楼501卫生间", ("3", None, "501")),
+        ("８号楼２单元４０１", ("8", "2", "401")),
+        ("3号2单元201", ("3", "2", "201")),
+        ("住三楼，电梯坏了", (None, None, None)),
+        ("电梯坏了", (None, None, None)),
+        ("501", (None, None, "501")),
+    ],
+)
+def test_locations_are_read_in_every_common_form(text, expected):
+    assert extract_location(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("电话13812345678", "13812345678"),
+        ("联系我 138 1234 5678", "13812345678"),
+        ("+86 139-0000-1111", "13900001111"),
+        ("座机0531-88886666", "053188886666"),
+        ("3号楼2单元501", None),
+        ("R20261124-0001", None),
+    ],
+)
+def test_mainland_phone_numbers(text, expected):
+    assert extract_phone(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("明天下午三点来修", datetime(2026, 11, 25, 15, 0)),
+        ("周三上午在家", datetime(2026, 11, 25, 7, 0)),
+        ("今晚八点以后家里有人", datetime(2026, 11, 24, 20, 0)),
+        ("下周一", datetime(2026, 11, 30, 0, 0)),
+        ("3号楼2单元501明天下午三点来修水管", datetime(2026, 11, 25, 15, 0)),
+        ("夜来报的修咋还没人来", datetime(2026, 11, 23, 0, 0)),
+    ],
+)
+def test_time_phrases_resolve_to_shanghai_datetimes(text, expected, now):
+    assert extract_time(text, now) == expected.replace(tzinfo=SHANGHAI)
+
+
+def test_the_building_number_is_not_read_as_a_date(now):
+    assert extract_time("3号楼2单元501水管漏水", now) is None
+
+
+def test_a_message_without_a_time_has_none(now):
+    assert extract_time("电梯坏了", now) is None
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("R20261124-0001", "R20261124-0001"),
+        ("查一下 r 20261124 0001 的进度", "R20261124-0001"),
+        ("d20261120-0003", "D20261120-0003"),
+        ("E202611010002", "E20261101-0002"),
+        ("我的单子呢", None),
+    ],
+)
+def test_case_numbers(text, expected):
+    assert extract_case_number(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("五星", 5), ("5分", 5), ("给3星", 3), ("打两分", 2), ("⭐⭐⭐⭐", 4), ("4", 4),
+        ("非常满意", 5), ("满意", 4), ("一般", 3), ("不满意", 2), ("很不满意", 1), ("打8分", 4), ("不知道", None),
+    ],
+)
+def test_ratings(text, expected):
+    assert extract_rating(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [("我们两个人", 2), ("3位", 3), ("带老伴一起", 2), ("就我自己", 1), ("2", 2), ("随便", None)],
+)
+def test_people_counts(text, expected):
+    assert extract_count(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, n, expected",
+    [("1", 3, 1), ("第二个", 3, 2), ("2号", 3, 2), ("选第三场", 3, 3), ("最后一个", 4, 4), ("5", 3, None), ("都行", 3, None)],
+)
+def test_numbered_choices(text, n, expected):
+    assert extract_choice(text, n) == expected
