@@ -75,7 +75,7 @@ class WeChatSimulator:
         fields = {"MsgType": "event", "Event": event}
         if key is not None:
             fields["EventKey"] = key
-        return self.send(fields, msg_id=None, create_time=create_time)
+        return self.send(fields, create_time=create_time)
 
     # -- the wire ------------------------------------------------------------------------
     def build_xml(self, fields: dict, *, msg_id: int | None, create_time: int | None = None) -> str:
@@ -93,8 +93,9 @@ class WeChatSimulator:
         )
         return f"<xml>{body}</xml>"
 
-    def send(self, fields: dict, *, msg_id: int | None = -1, create_time: int | None = None) -> CallbackResult:
-        if msg_id == -1:
+    def send(self, fields: dict, *, msg_id: int | None = None, create_time: int | None = None) -> CallbackResult:
+        """Messages get a fresh MsgId unless one is given (a retry); events carry none, as in WeChat."""
+        if msg_id is None and fields.get("MsgType") != "event":
             msg_id = next(_msg_ids)
         return self.post_raw(self.build_xml(fields, msg_id=msg_id, create_time=create_time))
 

@@ -45,6 +45,9 @@ def resolve(
     if resident.community_id is not None:
         own = [b for b in candidates if b.community_id == resident.community_id]
         candidates = own or candidates
+    if unit and len(candidates) > 1:
+        # 3号楼5单元 can only be the 3号楼 that has a 5单元: no need to ask.
+        candidates = [b for b in candidates if not b.units or unit in b.units] or candidates
     if not candidates:
         return Ask(f"没有找到{building}号楼，请再核对一下楼号，{EXAMPLE}")
     if len(candidates) > 1:
