@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from functools import cache
 from datetime import date, datetime, time, timedelta
 
 import chinese_calendar
@@ -18,9 +19,14 @@ def is_workday(day: date) -> bool:
         return chinese_calendar.is_workday(day)
     except NotImplementedError:
         # The State Council publishes next year's holidays in late autumn; until the library
-        # knows the year, fall back to Monday–Friday and say so.
-        log.warning("working_time.calendar_unknown year=%s fallback=weekdays", day.year)
-        return day.weekday() < 5
+        # knows the year, fall back to Monday–Friday (New Year's Day off) and say so once.
+        _warn_unknown_year(day.year)
+        return day.weekday() < 5 and (day.month, day.day) != (1, 1)
+
+
+@cache
+def _warn_unknown_year(year: int) -> None:
+    log.warning("working_time.calendar_unknown year=%s fallback=weekdays (upgrade chinesecalendar)", year)
 
 
 @dataclass(frozen=True)

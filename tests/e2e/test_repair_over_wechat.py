@@ -4,16 +4,9 @@ from __future__ import annotations
 import pytest
 
 from tests.support.inspect import all_cases, outbox, resident_row
+from tests.support.wechat_actions import report
 
 REPAIR = "3号楼2单元501厨房水管漏水"
-
-
-def report(resident, text: str):
-    """Send a report; when asked which community's building is meant, answer "1" (新世纪社区)."""
-    result = resident.text(text)
-    if result.reply and "回复数字" in result.reply:
-        result = resident.text("1")
-    return result
 
 
 @pytest.mark.parametrize("mode", ["plain", "compat", "aes"])

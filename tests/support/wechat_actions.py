@@ -25,3 +25,11 @@ class WeChatActions:
             client_transport(self.client), token=wechat.token, aes_key=wechat.aes_key, appid=wechat.appid,
             openid=openid, mode=mode,
         )
+
+
+def report(resident, text: str):
+    """Send a report; when asked which community's building is meant, answer "1" (新世纪社区)."""
+    result = resident.text(text)
+    if result.reply and "回复数字" in result.reply:
+        result = resident.text("1")
+    return result
