@@ -25,15 +25,20 @@ class PushWatcher:
         self.last_id = 0
         self.lock = threading.Lock()
 
-    def skip_existing(self) -> None:
-        self.poll(show=False)
+    def show_recent(self, count: int = 5) -> None:
+        """Start with the last few pushes this person already got, then only new ones."""
+        if self.poll(recent=count):
+            click.echo(click.style("（以上是最近收到的推送）", fg="yellow"))
 
-    def poll(self, *, show: bool = True) -> int:
+    def poll(self, *, show: bool = True, recent: int | None = None) -> int:
         timestamp, nonce = str(int(time.time())), "chat"
-        query = urlencode({
+        params = {
             "openid": self.openid, "after": self.last_id, "timestamp": timestamp, "nonce": nonce,
             "signature": sign(self.token, timestamp, nonce),
-        })
+        }
+        if recent is not None:
+            params["recent"] = recent
+        query = urlencode(params)
         try:
             response = requests.get(f"{self.base_url}/dev/pushes?{query}", timeout=5)
             items = response.json().get("pushes", []) if response.ok else []
@@ -64,7 +69,7 @@ def run_chat(base_url: str, token: str, aes_key: str, appid: str, openid: str, e
         mode="aes" if encrypt else "plain",
     )
     watcher = PushWatcher(base_url, token, openid)
-    watcher.skip_existing()
+    watcher.show_recent()
     interactive = sys.stdin.isatty()
     stop = threading.Event()
 

@@ -28,10 +28,11 @@ def pushes():
     openid = args.get("openid", "")
     try:
         after = int(args.get("after", 0))
+        recent = int(args["recent"]) if "recent" in args else None
     except ValueError:
-        return jsonify(error="after 必须是整数"), 400
+        return jsonify(error="after 和 recent 必须是整数"), 400
     with services.uow() as uow:
-        rows = uow.outbox.sent_to(openid, after_id=after)
+        rows = uow.outbox.sent_to(openid, after_id=after, last=recent)
         items = [
             {"id": r.id, "kind": r.kind, "channel": r.channel, "payload": r.payload, "sent_at": r.sent_at.isoformat()}
             for r in rows

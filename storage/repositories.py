@@ -203,14 +203,17 @@ class OutboxRepository:
     def get(self, outbox_id: int) -> OutboxMessage | None:
         return self.session.get(OutboxMessage, outbox_id)
 
-    def sent_to(self, openid: str, *, after_id: int = 0, limit: int = 50) -> Sequence[OutboxMessage]:
-        stmt = (
-            select(OutboxMessage)
-            .where(OutboxMessage.openid == openid, OutboxMessage.sent_at.is_not(None), OutboxMessage.id > after_id)
-            .order_by(OutboxMessage.id)
-            .limit(limit)
+    def sent_to(
+        self, openid: str, *, after_id: int = 0, limit: int = 50, last: int | None = None
+    ) -> Sequence[OutboxMessage]:
+        """Pushes delivered to one person after `after_id`, oldest first (or only the `last` few)."""
+        stmt = select(OutboxMessage).where(
+            OutboxMessage.openid == openid, OutboxMessage.sent_at.is_not(None), OutboxMessage.id > after_id
         )
-        return self.session.scalars(stmt).all()
+        if last is not None:
+            newest = self.session.scalars(stmt.order_by(OutboxMessage.id.desc()).limit(last)).all()
+            return list(reversed(newest))
+        return self.session.scalars(stmt.order_by(OutboxMessage.id).limit(limit)).all()
 
     def failed(self, *, limit: int = 100) -> Sequence[OutboxMessage]:
         stmt = select(OutboxMessage).where(OutboxMessage.failed_at.is_not(None)).order_by(OutboxMessage.id.desc())
