@@ -144,6 +144,7 @@ def _domain(raw: dict) -> DomainSettings:
         ),
         deadlines=deadlines,
         assignment_policy=(raw.get("routing", {}) or {}).get("repair_policy", "responsible"),
+        errand_mode=(raw.get("routing", {}) or {}).get("errand_mode", "grab"),
         dialogue_expires_after=timedelta(minutes=int(dialogue.get("expires_minutes", 30))),
         min_confidence=float((raw.get("nlu", {}) or {}).get("min_confidence", 0.5)),
     )

@@ -1,9 +1,11 @@
-"""Who gets a case: the red butler team member responsible for the grid, else the grid's worker."""
+"""Who gets a case. Repairs: the red butler team member for the grid; disputes: the grid worker with a
+mediator; errands: the grid's volunteers (offered to all to grab, or assigned to one)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from handlers.settings import DomainSettings
 from storage.models import Case, Staff, Team
 
 if TYPE_CHECKING:
@@ -12,19 +14,46 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Assignment:
-    assignee: Staff
-    team: Team | None
+    """The outcome of routing: one assignee, or a pool offered the case to grab; plus helpers."""
+
+    assignee: Staff | None
+    team: Team | None = None
+    pool: tuple[Staff, ...] = ()  # volunteers offered an errand; the first to accept takes it
+    helpers: tuple[Staff, ...] = ()  # e.g. the mediator who joins the grid worker on a dispute
 
     @property
     def handler_label(self) -> str:
-        """红色管家·工程 王师傅 / 网格员 李娜: how the resident hears who has the case."""
+        """How the resident hears who has the case: 红色管家·工程 王建国 / 网格员 李娜 / 3 位志愿者."""
+        if self.assignee is None:
+            return f"附近 {len(self.pool)} 位志愿者"
         if self.team is not None:
-            return f"{self.team.name} {self.assignee.name}"
-        return f"网格员 {self.assignee.name}"
+            label = f"{self.team.name} {self.assignee.name}"
+        else:
+            label = f"{ROLE_LABELS.get(self.assignee.role, '')} {self.assignee.name}".strip()
+        for helper in self.helpers:
+            label += f"、{ROLE_LABELS.get(helper.role, '')} {helper.name}"
+        return label
+
+
+ROLE_LABELS = {
+    "grid_worker": "网格员", "grid_leader": "网格长", "butler": "红色管家", "volunteer": "志愿者",
+    "mediator": "调解员", "community_staff": "社区", "street_staff": "街道", "building_leader": "楼长",
+}
+
+
+def route(case: Case, uow: "UnitOfWork", settings: DomainSettings) -> Assignment | None:
+    """Route a registered case by its kind; None when nobody is available (staff must dispatch by hand)."""
+    if case.kind == "repair":
+        return assign_repair(case, uow, settings.assignment_policy)
+    if case.kind == "dispute":
+        return assign_dispute(case, uow)
+    if case.kind == "errand":
+        return assign_errand(case, uow, settings.errand_mode)
+    raise ValueError(f"unknown case kind {case.kind!r}")
 
 
 def assign_repair(case: Case, uow: "UnitOfWork", policy: str = "responsible") -> Assignment | None:
-    """Pick the member of the category's team for the case's grid (policy decides among several)."""
+    """The member of the category's team for the case's grid (the policy decides among several)."""
     team = uow.directory.team(case.community_id, case.category) if case.category else None
     members = [m for m in team.members if m.active] if team else []
     if members:
@@ -32,12 +61,34 @@ def assign_repair(case: Case, uow: "UnitOfWork", policy: str = "responsible") ->
         pool = responsible if (policy == "responsible" and responsible) else members
         return Assignment(_least_loaded(pool, uow), team)
     worker = grid_worker(case.grid_id, uow)
-    return Assignment(worker, None) if worker else None
+    return Assignment(worker) if worker else None
+
+
+def assign_dispute(case: Case, uow: "UnitOfWork") -> Assignment | None:
+    """The grid worker handles a dispute, with a mediator of the grid alongside."""
+    worker = grid_worker(case.grid_id, uow)
+    mediators = list(uow.directory.staff_for_grid(case.grid_id, role="mediator"))
+    if worker is None and not mediators:
+        return None
+    if worker is None:
+        return Assignment(_least_loaded(mediators, uow))
+    helpers = (_least_loaded(mediators, uow),) if mediators else ()
+    return Assignment(worker, helpers=helpers)
+
+
+def assign_errand(case: Case, uow: "UnitOfWork", mode: str = "grab") -> Assignment | None:
+    """Volunteers of the grid: all of them may grab it, or the least loaded one gets it."""
+    volunteers = list(uow.directory.staff_for_grid(case.grid_id, role="volunteer"))
+    if not volunteers:
+        return None
+    if mode == "assign":
+        return Assignment(_least_loaded(volunteers, uow))
+    return Assignment(None, pool=tuple(volunteers))
 
 
 def grid_worker(grid_id: int, uow: "UnitOfWork") -> Staff | None:
     workers = uow.directory.staff_for_grid(grid_id, role="grid_worker")
-    return _least_loaded(workers, uow) if workers else None
+    return _least_loaded(list(workers), uow) if workers else None
 
 
 def _least_loaded(pool: list[Staff], uow: "UnitOfWork") -> Staff:

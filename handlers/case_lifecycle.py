@@ -144,7 +144,8 @@ def capacities(case: Case, actor: Actor) -> set[Capacity]:
     if actor.role == "resident" and case.reporter is not None and case.reporter.openid == actor.openid:
         found.add(C.REPORTER)
     if actor.staff_id is not None:
-        if case.assignee_id == actor.staff_id:
+        offered = case.assignee_id is None and actor.staff_id in (case.details or {}).get("pool", [])
+        if case.assignee_id == actor.staff_id or offered:  # an errand offered to a pool: anyone may grab it
             found.add(C.ASSIGNEE)
         if case.grid_id in actor.grid_ids and actor.role in ("grid_worker", "grid_leader"):
             found.add(C.GRID)

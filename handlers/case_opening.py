@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from handlers import case_lifecycle as lifecycle
-from handlers.assignment import Assignment
+from handlers.assignment import Assignment, route
 from handlers.case_lifecycle import SYSTEM, Actor
 from handlers.settings import DomainSettings
 from handlers.timezone import local
@@ -62,22 +62,35 @@ def open_case(new: NewCase, reporter: Resident, uow: "UnitOfWork", *, at: dateti
     return case
 
 
-def register_and_dispatch(
-    case: Case, assignment: Assignment, settings: DomainSettings, uow: "UnitOfWork", *, at: datetime
-) -> None:
-    """核实立案 then 分流交办 to the chosen worker, with deadlines counted in working time."""
+def open_and_route(
+    new: NewCase, reporter: Resident, uow: "UnitOfWork", settings: DomainSettings, *, at: datetime
+) -> tuple[Case, Assignment | None]:
+    """The whole first half of the loop for a clear report: 信息上报, 核实立案, 分流交办.
+
+    Without anyone to route to, the case stays registered for staff to dispatch by hand.
+    """
+    case = open_case(new, reporter, uow, at=at)
     uow.record(lifecycle.apply(case, "register", SYSTEM, at=at, note="描述清楚、位置明确，系统自动立案"))
-    dispatch(case, assignment, settings, uow, at=at, note="系统按网格和类别自动派单")
+    assignment = route(case, uow, settings)
+    if assignment is not None:
+        dispatch(case, assignment, settings, uow, at=at, note="系统按网格和类别自动派单")
+    return case, assignment
 
 
 def dispatch(
     case: Case, assignment: Assignment, settings: DomainSettings, uow: "UnitOfWork", *, at: datetime, note: str,
     actor: Actor = SYSTEM,
 ) -> None:
+    """分流交办: set who has the case (or the pool that may grab it) and its deadlines."""
     case.assignee = assignment.assignee
-    case.assignee_id = assignment.assignee.id
+    case.assignee_id = assignment.assignee.id if assignment.assignee else None
     case.team = assignment.team
     case.team_id = assignment.team.id if assignment.team else None
+    case.details = {
+        **(case.details or {}),
+        "pool": [s.id for s in assignment.pool],
+        "helpers": [s.id for s in assignment.helpers],
+    }
     deadline = settings.deadline_for(case.kind, case.category)
     case.accept_due_at = settings.working_hours.add(at, deadline.accept_within)
     case.resolve_due_at = settings.working_hours.add(at, deadline.resolve_within)

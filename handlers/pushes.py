@@ -35,21 +35,27 @@ def case_summary(case) -> str:
     return f"{label}·{case.description}" if label else case.description
 
 
-def plan(event: CaseTransitioned) -> list[PushRequest]:
+def plan(event: CaseTransitioned, uow) -> list[PushRequest]:
     """The pushes one transition calls for."""
     case = event.case
-    if event.action in ("dispatch",) and case.assignee is not None:
-        return [_assigned(case, event)]
+    if event.action == "dispatch":
+        details = case.details or {}
+        recipients = [case.assignee] if case.assignee is not None else []
+        recipients += [uow.directory.staff(i) for i in details.get("helpers", [])]
+        template = "case_assigned"
+        if case.assignee is None:
+            recipients, template = [uow.directory.staff(i) for i in details.get("pool", [])], "errand_offered"
+        return [_assigned(case, event, staff.openid, template) for staff in recipients if staff is not None]
     return []
 
 
-def _assigned(case, event: CaseTransitioned) -> PushRequest:
+def _assigned(case, event: CaseTransitioned, openid: str, template: str) -> PushRequest:
     due = case.accept_due_at
     return PushRequest(
-        openid=case.assignee.openid,
+        openid=openid,
         kind="template",
-        template="case_assigned",
-        dedupe_key=f"case:{case.number}:event:{event.event.id}:assignee",
+        template=template,
+        dedupe_key=f"case:{case.number}:event:{event.event.id}:{openid}",
         fields={
             "case_no": keyword(case.number),
             "summary": keyword(case_summary(case)),
@@ -66,7 +72,7 @@ def publish(events: list, uow) -> None:
     for event in events:
         if not isinstance(event, CaseTransitioned):
             continue
-        for push in plan(event):
+        for push in plan(event, uow):
             enqueue(push, uow, now=event.event.at)
 
 

@@ -5,8 +5,7 @@ import re
 from typing import TYPE_CHECKING
 
 from handlers import locations
-from handlers.assignment import assign_repair
-from handlers.case_opening import NewCase, open_case, register_and_dispatch
+from handlers.case_opening import NewCase, open_and_route
 from handlers.forms import Ask, Form, Slot, register
 from handlers.timezone import short_time
 from handlers.turn import Outcome, Turn
@@ -75,7 +74,7 @@ def _fill_location(turn: Turn, values: dict, asked: dict | None, uow: "UnitOfWor
 
 def open_repair_case(values: dict, turn: Turn, uow: "UnitOfWork") -> Outcome:
     """Turn a completed repair form into a case: reported, registered, dispatched."""
-    case = open_case(
+    case, assignment = open_and_route(
         NewCase(
             kind="repair",
             category=values["category"],
@@ -88,13 +87,12 @@ def open_repair_case(values: dict, turn: Turn, uow: "UnitOfWork") -> Outcome:
         ),
         turn.resident,
         uow,
+        turn.settings,
         at=turn.now,
     )
     _remember_address(turn, values)
-    assignment = assign_repair(case, uow, turn.settings.assignment_policy)
     if assignment is None:
         return Outcome(f"已收到，工单编号 {case.number}。社区会尽快安排人员处理，回复“进度”可随时查询。")
-    register_and_dispatch(case, assignment, turn.settings, uow, at=turn.now)
     when = short_time(case.accept_due_at, now=turn.now)
     return Outcome(
         f"已受理，工单编号 {case.number}。\n"

@@ -19,7 +19,8 @@ class DomainSettings:
     working_hours: WorkingHours = field(default_factory=WorkingHours)
     # Keys: "repair.engineering", "repair", "dispute", "errand", "default": most specific wins.
     deadlines: dict[str, Deadline] = field(default_factory=lambda: {"default": Deadline()})
-    assignment_policy: str = "responsible"  # responsible | least_loaded | round_robin
+    assignment_policy: str = "responsible"  # responsible | least_loaded
+    errand_mode: str = "grab"  # grab: offered to the grid's volunteers, first to accept wins | assign
     dialogue_expires_after: timedelta = timedelta(minutes=30)
     min_confidence: float = 0.5
 

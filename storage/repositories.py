@@ -45,6 +45,9 @@ class DirectoryRepository:
         stmt = select(Team).where(Team.community_id == community_id, Team.kind == kind)
         return self.session.scalars(stmt).one_or_none()
 
+    def staff(self, staff_id: int) -> Staff | None:
+        return self.session.get(Staff, staff_id)
+
     def staff_by_openid(self, openid: str) -> Staff | None:
         return self.session.scalars(select(Staff).where(Staff.openid == openid)).one_or_none()
 
