@@ -34,6 +34,8 @@ NGRAM_RANGE = (1, 3)
 INTENT_C = 10.0
 CATEGORY_C = 10.0
 _DIGITS = re.compile(r"\d")
+# Dictated messages carry no punctuation: drop it so typed and dictated text look alike.
+_PUNCTUATION = re.compile(r"[\s!-/:-@\[-`{-~，。！？、；：“”‘’（）《》【】…—～·「」]+")
 
 
 class Featurizer:
@@ -66,7 +68,7 @@ class Featurizer:
     def tokens(self, text: str) -> list[str]:
         text = self.prepare(text)
         markers = [name for name, pattern in self._patterns if pattern.search(text)]
-        text = _DIGITS.sub("0", text)  # 501 and 302 say the same thing
+        text = _DIGITS.sub("0", _PUNCTUATION.sub("", text))  # 501 and 302 say the same thing
         grams = []
         lo, hi = NGRAM_RANGE
         for n in range(lo, hi + 1):
