@@ -1,7 +1,9 @@
 """The one place that builds and wires everything; tests pass fakes as keyword arguments."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Engine
@@ -20,9 +22,20 @@ class Services:
     settings: Settings
     engine: Engine
     session_factory: sessionmaker[Session]
-    interpreter: Interpreter
+    interpreter_factory: Callable[[], Interpreter]
     sender: Any  # bot.push.Sender
     clock: Any
+    _interpreter: Interpreter | None = field(default=None, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    @property
+    def interpreter(self) -> Interpreter:
+        """Built on first use: the web process loads it at start, the scheduler never needs it."""
+        if self._interpreter is None:
+            with self._lock:
+                if self._interpreter is None:
+                    self._interpreter = self.interpreter_factory()
+        return self._interpreter
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.session_factory, publish=pushes.publish)
@@ -49,7 +62,7 @@ def bootstrap(
         settings=settings,
         engine=engine,
         session_factory=make_session_factory(engine),
-        interpreter=interpreter or build_interpreter(settings.nlu),
+        interpreter_factory=(lambda: interpreter) if interpreter is not None else (lambda: build_interpreter(settings.nlu)),
         sender=sender,
         clock=clock or SystemClock(),
     )

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import logging
+import signal
 import sys
 
 import click
@@ -79,22 +80,27 @@ def run(host: str | None, port: int | None, threads: int, scheduler: bool | None
     settings = _settings()
     host, port = host or settings.host, port or settings.port
     services = bootstrap(settings)
+    services.interpreter  # load the NLU now, not on the first resident's message
     app = create_app(services=services)
     if settings.wechat.dev_token:
         click.echo(f"WECHAT_TOKEN 未设置，使用开发令牌：{settings.wechat.token}")
     if not settings.wechat.can_push:
         click.echo("未配置 WECHAT_APPID/WECHAT_SECRET：推送只记录在本地（linli chat 可见）")
-    background = None
+    background = thread = None
     if scheduler if scheduler is not None else settings.scheduler_in_process:
-        from bot.scheduler import start_in_background
+        from bot.scheduler import LinliScheduler
 
-        background = start_in_background(services)
+        background = LinliScheduler(services, lease_seconds=settings.scheduler_lease_seconds)
+        thread = background.start_in_background()
+    # SIGTERM (systemd, make) ends serve() like Ctrl-C, so the scheduler hands back its lease.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     click.echo(f"邻里已启动：http://{host}:{port}/wechat  （另开终端运行 linli chat 试试）")
     try:
         serve(app, host=host, port=port, threads=threads, ident="linli")
     finally:
         if background is not None:
-            background.shutdown(wait=False)
+            background.stop()
+            thread.join(timeout=15)
         services.close()
 
 

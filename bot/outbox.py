@@ -1,8 +1,11 @@
-"""Drain the outbox: lease due pushes, send each outside any transaction, record the result."""
+"""Drain the outbox: lease due pushes, drop stale ones, send the rest concurrently outside any
+transaction, and record each result. At-least-once; WeChat de-duplicates on client_msg_id."""
 from __future__ import annotations
 
 import logging
 import random
+import time
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -16,7 +19,19 @@ class DeliveryReport:
     sent: int = 0
     retrying: int = 0
     failed: int = 0
+    dropped: int = 0
     errors: list[str] = field(default_factory=list)
+
+    def add(self, other: "DeliveryReport") -> None:
+        self.sent += other.sent
+        self.retrying += other.retrying
+        self.failed += other.failed
+        self.dropped += other.dropped
+        self.errors += other.errors
+
+    @property
+    def handled(self) -> int:
+        return self.sent + self.retrying + self.failed + self.dropped
 
 
 def backoff(attempt: int, base: float, cap: float) -> timedelta:
@@ -25,6 +40,7 @@ def backoff(attempt: int, base: float, cap: float) -> timedelta:
 
 
 def deliver_due(services, *, limit: int | None = None) -> DeliveryReport:
+    """One batch: lease up to `limit` due pushes and send them."""
     settings = services.settings.outbox
     report = DeliveryReport()
     with services.uow() as uow:
@@ -32,23 +48,54 @@ def deliver_due(services, *, limit: int | None = None) -> DeliveryReport:
         rows = uow.outbox.claim_due(
             now=now, limit=limit or settings.batch_size, lease=timedelta(seconds=settings.lease_seconds)
         )
-        pushes = [Push(r.id, r.openid, r.kind, dict(r.payload)) for r in rows]
+        pushes = []
+        for row in rows:
+            if row.expires_at is not None and row.expires_at <= now:
+                # Fell due while nobody was sending and is no longer worth sending (a reminder for a
+                # meeting that has begun): drop it, visibly.
+                row.dropped_at, row.claimed_until, row.last_error = now, None, "过期未发送"
+                report.dropped += 1
+                log.info("push.dropped outbox_id=%s reason=expired due_at=%s", row.id, row.due_at)
+                continue
+            pushes.append(Push(row.id, row.openid, row.kind, dict(row.payload)))
         uow.commit()
-    for push in pushes:
-        _deliver_one(services, push, report)
+    if len(pushes) <= 1 or settings.concurrency <= 1:
+        for push in pushes:
+            _record(services, push, _send(services, push), report)
+        return report
+    with ThreadPoolExecutor(max_workers=settings.concurrency, thread_name_prefix="push") as pool:
+        futures = {pool.submit(_send, services, push): push for push in pushes}
+        for future in as_completed(futures):
+            _record(services, futures[future], future.result(), report)
     return report
 
 
-def _deliver_one(services, push: Push, report: DeliveryReport) -> None:
+def drain(services, *, max_seconds: float | None = None) -> DeliveryReport:
+    """Deliver batches until nothing is due (or the time budget is spent); what is left waits."""
     settings = services.settings.outbox
-    error: SendError | None = None
+    budget = settings.drain_seconds if max_seconds is None else max_seconds
+    started = time.monotonic()
+    total = DeliveryReport()
+    while True:
+        report = deliver_due(services)
+        total.add(report)
+        if report.handled < settings.batch_size or time.monotonic() - started >= budget:
+            return total
+
+
+def _send(services, push: Push) -> SendError | None:
     try:
         services.sender.send(push)
-    except SendError as caught:
-        error = caught
-    except Exception as caught:  # a bug in rendering must not stop the other pushes
+    except SendError as error:
+        return error
+    except Exception as error:  # a bug in rendering one push must not stop the others
         log.exception("push.crashed outbox_id=%s", push.id)
-        error = SendError(f"内部错误：{type(caught).__name__}", permanent=False)
+        return SendError(f"内部错误：{type(error).__name__}", permanent=False)
+    return None
+
+
+def _record(services, push: Push, error: SendError | None, report: DeliveryReport) -> None:
+    settings = services.settings.outbox
     with services.uow() as uow:
         row = uow.outbox.get(push.id)
         now = services.clock.now()

@@ -49,6 +49,8 @@ class OutboxSettings:
     backoff_base_seconds: float = 5.0
     backoff_max_seconds: float = 1800.0
     poll_seconds: float = 2.0
+    concurrency: int = 8  # pushes in flight at once (WeChat calls are network-bound)
+    drain_seconds: float = 20.0  # one delivery run stops after this long; the next run continues
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,7 @@ class Settings:
     domain: DomainSettings
     outbox: OutboxSettings
     scheduler_in_process: bool
+    scheduler_lease_seconds: float
     community: dict  # street / communities / people, as written in config.yaml (for `linli seed`)
     raw: dict
 
@@ -105,6 +108,7 @@ def load(path: Path | None = None, *, env: dict | None = None, overrides: dict |
         domain=_domain(raw),
         outbox=OutboxSettings(**(raw.get("outbox", {}) or {})),
         scheduler_in_process=bool((raw.get("scheduler", {}) or {}).get("in_process", True)),
+        scheduler_lease_seconds=float((raw.get("scheduler", {}) or {}).get("lease_seconds", 30)),
         community={k: raw.get(k) for k in ("street", "communities")},
         raw=raw,
     )

@@ -5,6 +5,7 @@ import logging
 import threading
 from contextlib import contextmanager
 
+from requests.adapters import HTTPAdapter
 from wechatpy import WeChatClient
 from wechatpy.exceptions import WeChatClientException
 from wechatpy.session.memorystorage import MemoryStorage
@@ -25,6 +26,9 @@ class LinliWeChatClient(WeChatClient):
 
             session = RedisStorage(redis, prefix="linli:wechat")
         super().__init__(appid, secret, session=session, timeout=timeout, auto_retry=False)
+        adapter = HTTPAdapter(pool_connections=4, pool_maxsize=32)  # the outbox sends concurrently
+        self._http.mount("http://", adapter)
+        self._http.mount("https://", adapter)
         self.api_base_url = api_base_url.rstrip("/")
         self.API_BASE_URL = f"{self.api_base_url}/cgi-bin/"
         self._redis = redis

@@ -171,18 +171,35 @@ class OutboxRepository:
     def __init__(self, session: Session):
         self.session = session
 
-    def add(self, *, dedupe_key: str, openid: str, kind: str, payload: dict, case_id: int | None, now: datetime) -> bool:
-        """Queue a push unless one with the same key exists; True when queued."""
+    def add(
+        self, *, dedupe_key: str, openid: str, kind: str, payload: dict, case_id: int | None, now: datetime,
+        due_at: datetime | None = None, expires_at: datetime | None = None,
+    ) -> bool:
+        """Queue a push (now, or at `due_at`) unless one with the same key exists; True when queued."""
+        due = due_at or now
         new_id = insert_ignoring_conflict(
             self.session,
             OutboxMessage,
             {
                 "dedupe_key": dedupe_key, "openid": openid, "kind": kind, "payload": payload,
-                "case_id": case_id, "created_at": now, "next_attempt_at": now, "attempts": 0,
+                "case_id": case_id, "created_at": now, "due_at": due, "next_attempt_at": due,
+                "expires_at": expires_at, "attempts": 0,
             },
             returning=OutboxMessage.id,
         )
         return new_id is not None
+
+    def drop_pending(self, key_prefix: str, *, now: datetime, reason: str) -> int:
+        """Withdraw unsent pushes whose key starts with `key_prefix` (a meeting cancelled or moved)."""
+        result = self.session.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.dedupe_key.startswith(key_prefix, autoescape=True),
+                OutboxMessage.sent_at.is_(None), OutboxMessage.failed_at.is_(None), OutboxMessage.dropped_at.is_(None),
+            )
+            .values(dropped_at=now, last_error=reason)
+        )
+        return result.rowcount
 
     def claim_due(self, *, now: datetime, limit: int, lease: timedelta) -> list[OutboxMessage]:
         """Lease due rows to this sender (others skip them until the lease ends)."""
@@ -191,6 +208,7 @@ class OutboxRepository:
             .where(
                 OutboxMessage.sent_at.is_(None),
                 OutboxMessage.failed_at.is_(None),
+                OutboxMessage.dropped_at.is_(None),
                 OutboxMessage.next_attempt_at <= now,
                 or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now),
             )

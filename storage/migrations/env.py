@@ -2,7 +2,7 @@
 from alembic import context
 
 from storage.db import make_engine
-from storage.models import Base
+from storage.models import APSCHEDULER_TABLE, Base
 
 config = context.config
 target_metadata = Base.metadata
@@ -19,12 +19,18 @@ def run_migrations_online() -> None:
     engine.dispose()
 
 
+def include_name(name, type_, parent_names) -> bool:
+    """APScheduler owns its job table; autogenerate must not try to drop it."""
+    return not (type_ == "table" and name == APSCHEDULER_TABLE)
+
+
 def _run(connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",  # SQLite alters tables by copying them
         compare_type=True,
+        include_name=include_name,
     )
     with context.begin_transaction():
         context.run_migrations()

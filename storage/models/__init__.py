@@ -5,8 +5,9 @@ from storage.models.dialogue import DialogueState
 from storage.models.directory import Building, Community, EscalationContact, Grid, Staff, StaffGrid, Team
 from storage.models.messaging import InboundMessage, OutboxMessage
 from storage.models.residents import Resident
+from storage.models.scheduling import APSCHEDULER_TABLE, SchedulerLease
 
 __all__ = [
     "Base", "UTCDateTime", "Building", "Case", "CaseCounter", "CaseEvent", "Community", "DialogueState",
-    "EscalationContact", "Grid", "InboundMessage", "OutboxMessage", "Resident", "Staff", "StaffGrid", "Team",
+    "EscalationContact", "Grid", "InboundMessage", "OutboxMessage", "Resident", "SchedulerLease", "APSCHEDULER_TABLE", "Staff", "StaffGrid", "Team",
 ]

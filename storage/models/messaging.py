@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, String, Text
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.models.base import Base
@@ -26,6 +26,15 @@ class OutboxMessage(Base):
     """A push waiting to be sent, or the record of one that was; delivered at least once."""
 
     __tablename__ = "outbox"
+    __table_args__ = (
+        # The sender's query: pending rows by due time. Sent rows pile up; they stay out of this index.
+        Index(
+            "ix_outbox_pending",
+            "next_attempt_at",
+            postgresql_where=text("sent_at IS NULL AND failed_at IS NULL AND dropped_at IS NULL"),
+            sqlite_where=text("sent_at IS NULL AND failed_at IS NULL AND dropped_at IS NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     dedupe_key: Mapped[str] = mapped_column(String(160), unique=True)
@@ -34,11 +43,14 @@ class OutboxMessage(Base):
     payload: Mapped[dict]
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id", ondelete="SET NULL"), nullable=True)
     created_at: Mapped[datetime]
-    next_attempt_at: Mapped[datetime] = mapped_column(index=True)
+    due_at: Mapped[datetime | None] = mapped_column(nullable=True)  # when it should reach the person
+    expires_at: Mapped[datetime | None] = mapped_column(nullable=True)  # not worth sending after this
+    next_attempt_at: Mapped[datetime]
     claimed_until: Mapped[datetime | None] = mapped_column(nullable=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     sent_at: Mapped[datetime | None] = mapped_column(nullable=True)
     failed_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    dropped_at: Mapped[datetime | None] = mapped_column(nullable=True)  # no longer relevant (expired, cancelled)
     last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
     channel: Mapped[str | None] = mapped_column(String(20), nullable=True)  # wechat | log, once sent
 
@@ -48,4 +60,6 @@ class OutboxMessage(Base):
             return "sent"
         if self.failed_at is not None:
             return "failed"
+        if self.dropped_at is not None:
+            return "dropped"
         return "pending"

@@ -12,8 +12,13 @@ import time
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
 
-from werkzeug.serving import make_server
+from werkzeug.serving import WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
+
+
+class _QuietHandler(WSGIRequestHandler):
+    def log_request(self, *args, **kwargs) -> None:  # thousands of calls in benchmarks
+        pass
 
 
 @dataclass
@@ -36,7 +41,7 @@ class WeChatApiStandIn:
         self._msgids = itertools.count(1000)
         self._current: str | None = None
         self._lock = threading.Lock()
-        self._server = make_server("127.0.0.1", 0, self._wsgi, threaded=True)
+        self._server = make_server("127.0.0.1", 0, self._wsgi, threaded=True, request_handler=_QuietHandler)
         self.base_url = f"http://127.0.0.1:{self._server.server_port}"
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 

@@ -1,0 +1,31 @@
+"""The scheduler's jobs. Module-level functions referenced by name, so APScheduler's persistent job
+store can reload them after a restart; they reach the app through the services bound at start."""
+from __future__ import annotations
+
+import logging
+
+from bot.outbox import drain
+
+log = logging.getLogger(__name__)
+_services = None
+
+
+def bind(services) -> None:
+    global _services
+    _services = services
+
+
+def services():
+    if _services is None:
+        raise RuntimeError("jobs run only in a scheduler that bound its services (bot.jobs.bind)")
+    return _services
+
+
+def deliver_outbox() -> None:
+    """Send every push that is due: assignments, notifications, reminders, digests."""
+    report = drain(services())
+    if report.handled:
+        log.info(
+            "outbox.delivered sent=%s retrying=%s failed=%s dropped=%s",
+            report.sent, report.retrying, report.failed, report.dropped,
+        )
