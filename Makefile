@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install run test
+.PHONY: install run test bench bench-scheduler
 
 $(INSTALLED): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Linli needs Python 3.11 or newer ($(PYTHON) is older)"; exit 1; }
@@ -23,3 +23,9 @@ run: install
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Benchmarks print figures and ratios against a baseline measured in the same run.
+bench: bench-scheduler
+
+bench-scheduler: install
+	$(BIN)/python benchmarks/bench_scheduler.py

@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from storage.models import (
@@ -84,6 +84,25 @@ class ResidentRepository:
             self.session, Resident, {"openid": openid, "created_at": now, "subscribed": True}
         )
         return self.get(openid)
+
+    def forget(self, openid: str, *, now: datetime) -> None:
+        """Unsubscribed: delete the resident and what identifies them; cases stay without a reporter,
+        unsent pushes to them are withdrawn."""
+        resident = self.get(openid)
+        if resident is not None:
+            self.session.execute(update(Case).where(Case.reporter_id == resident.id).values(reporter_id=None))
+            self.session.delete(resident)
+        self.session.execute(delete(DialogueState).where(DialogueState.openid == openid))
+        self.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.openid == openid, OutboxMessage.sent_at.is_(None),
+                   OutboxMessage.failed_at.is_(None), OutboxMessage.dropped_at.is_(None))
+            .values(dropped_at=now, last_error="居民已取消关注")
+        )
+        # Keep this delivery's own row (the others go): it answers a retried unsubscribe.
+        self.session.execute(
+            delete(InboundMessage).where(InboundMessage.openid == openid, InboundMessage.msg_type != "event:unsubscribe")
+        )
 
 
 class CaseRepository:
