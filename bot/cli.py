@@ -86,12 +86,12 @@ def run(host: str | None, port: int | None, threads: int, scheduler: bool | None
         click.echo(f"WECHAT_TOKEN 未设置，使用开发令牌：{settings.wechat.token}")
     if not settings.wechat.can_push:
         click.echo("未配置 WECHAT_APPID/WECHAT_SECRET：推送只记录在本地（linli chat 可见）")
-    background = thread = None
+    background = None
     if scheduler if scheduler is not None else settings.scheduler_in_process:
         from bot.scheduler import LinliScheduler
 
         background = LinliScheduler(services, lease_seconds=settings.scheduler_lease_seconds)
-        thread = background.start_in_background()
+        background.start_in_background()
     # SIGTERM (systemd, make) ends serve() like Ctrl-C, so the scheduler hands back its lease.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     click.echo(f"邻里已启动：http://{host}:{port}/wechat  （另开终端运行 linli chat 试试）")
@@ -100,7 +100,6 @@ def run(host: str | None, port: int | None, threads: int, scheduler: bool | None
     finally:
         if background is not None:
             background.stop()
-            thread.join(timeout=15)
         services.close()
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from bot.outbox import drain
+from handlers import digests
 
 log = logging.getLogger(__name__)
 _services = None
@@ -29,3 +30,19 @@ def deliver_outbox() -> None:
             "outbox.delivered sent=%s retrying=%s failed=%s dropped=%s",
             report.sent, report.retrying, report.failed, report.dropped,
         )
+
+
+def daily_digest() -> None:
+    """08:00: each grid leader's open and overdue cases."""
+    with services().uow() as uow:
+        report = digests.daily_digests(uow, now=services().clock.now())
+        uow.commit()
+    log.info("digest.daily queued=%s skipped_empty=%s", report.queued, report.skipped_empty)
+
+
+def weekly_summary() -> None:
+    """Monday morning: last week's evaluation figures for each community's staff."""
+    with services().uow() as uow:
+        report = digests.weekly_summaries(uow, now=services().clock.now())
+        uow.commit()
+    log.info("digest.weekly queued=%s", report.queued)

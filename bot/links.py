@@ -24,3 +24,7 @@ def verify(secret_key: str, token: str, *, max_age: int = LINK_MAX_AGE_SECONDS) 
 
 def case_url(base_url: str, secret_key: str, case_no: str, openid: str) -> str:
     return f"{base_url}/w/cases/{case_no}?t={sign(secret_key, openid)}"
+
+
+def page_url(base_url: str, secret_key: str, path: str, openid: str) -> str:
+    return f"{base_url}{path}?t={sign(secret_key, openid)}"

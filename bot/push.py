@@ -96,6 +96,10 @@ class WeChatSender:
             body["url"] = links.case_url(
                 self.settings.public_base_url, self.settings.secret_key, payload["link_case"], push.openid
             )
+        elif payload.get("link_path"):
+            body["url"] = links.page_url(
+                self.settings.public_base_url, self.settings.secret_key, payload["link_path"], push.openid
+            )
         self.client.post("message/template/send", data=body)
 
 

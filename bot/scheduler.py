@@ -10,6 +10,7 @@ from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.base import BaseTrigger
+from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot import jobs
@@ -39,18 +40,27 @@ def job_specs(settings) -> list[JobSpec]:
         JobSpec("deliver_outbox", "bot.jobs:deliver_outbox",
                 IntervalTrigger(seconds=settings.outbox.poll_seconds, timezone=TIMEZONE),
                 coalesce=True, misfire_grace_time=None),
+        # A digest missed at 08:00 (scheduler down) still goes out until 10:00, once; later it is
+        # skipped with APScheduler's "was missed by" log line.
+        JobSpec("daily_digest", "bot.jobs:daily_digest", CronTrigger(hour=8, minute=0, timezone=TIMEZONE),
+                coalesce=True, misfire_grace_time=2 * 3600),
+        JobSpec("weekly_summary", "bot.jobs:weekly_summary",
+                CronTrigger(day_of_week="mon", hour=8, minute=30, timezone=TIMEZONE),
+                coalesce=True, misfire_grace_time=6 * 3600),
     ]
 
 
 class LinliScheduler:
     """Waits as a standby until it holds the lease, then runs the jobs; gives them up if it loses it."""
 
-    def __init__(self, services, *, lease_seconds: float = 30.0):
+    def __init__(self, services, *, lease_seconds: float = 30.0, specs: list[JobSpec] | None = None):
         self.services = services
+        self.specs = specs if specs is not None else job_specs(services.settings)
         self.lease = LeaderLease(services.session_factory, services.clock, ttl_seconds=lease_seconds)
         self.heartbeat = lease_seconds / 3
         self._stop = threading.Event()
         self._scheduler: BackgroundScheduler | None = None
+        self._thread: threading.Thread | None = None
         self.leading = threading.Event()
 
     # -- lifecycle ----------------------------------------------------------------------------
@@ -77,12 +87,15 @@ class LinliScheduler:
                 self.lease.release()
 
     def start_in_background(self) -> threading.Thread:
-        thread = threading.Thread(target=self.run, name="linli-scheduler", daemon=True)
-        thread.start()
-        return thread
+        self._thread = threading.Thread(target=self.run, name="linli-scheduler", daemon=True)
+        self._thread.start()
+        return self._thread
 
-    def stop(self) -> None:
+    def stop(self, timeout: float = 15) -> None:
+        """Stop leading, hand back the lease, and (when running in the background) wait for that."""
         self._stop.set()
+        if self._thread is not None and self._thread is not threading.current_thread():
+            self._thread.join(timeout)
 
     # -- leading ------------------------------------------------------------------------------
     def _lead(self) -> None:
@@ -94,7 +107,7 @@ class LinliScheduler:
             timezone=TIMEZONE,
         )
         scheduler.start(paused=True)
-        sync_jobs(scheduler, job_specs(settings))
+        sync_jobs(scheduler, self.specs)
         scheduler.resume()  # runs what fell due while no scheduler ran, per each job's misfire policy
         self._scheduler = scheduler
         self.leading.set()

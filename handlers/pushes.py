@@ -21,6 +21,7 @@ class PushRequest:
     fields: dict[str, str] = field(default_factory=dict)
     text: str | None = None
     link_case: str | None = None  # case number the template links to (the URL is made at send time)
+    link_path: str | None = None  # or a workbench page ("/w/"), signed for the recipient at send time
     case_id: int | None = None
 
 
@@ -76,8 +77,10 @@ def publish(events: list, uow) -> None:
             enqueue(push, uow, now=event.event.at)
 
 
-def enqueue(push: PushRequest, uow, *, now) -> bool:
-    payload = {"template": push.template, "fields": push.fields, "link_case": push.link_case, "text": push.text}
+def enqueue(push: PushRequest, uow, *, now, due_at=None, expires_at=None) -> bool:
+    """Write the push to the outbox (sent when due; dropped if still unsent at `expires_at`)."""
+    payload = {"template": push.template, "fields": push.fields, "link_case": push.link_case,
+               "link_path": push.link_path, "text": push.text}
     return uow.outbox.add(
         dedupe_key=push.dedupe_key,
         openid=push.openid,
@@ -85,4 +88,6 @@ def enqueue(push: PushRequest, uow, *, now) -> bool:
         payload={k: v for k, v in payload.items() if v},
         case_id=push.case_id,
         now=now,
+        due_at=due_at,
+        expires_at=expires_at,
     )

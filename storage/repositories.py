@@ -2,18 +2,20 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from storage.models import (
-    Building, Case, CaseCounter, Community, DialogueState, EscalationContact, Grid, InboundMessage,
+    Building, Case, CaseCounter, CaseEvent, Community, DialogueState, EscalationContact, Grid, InboundMessage,
     OutboxMessage, Resident, Staff, StaffGrid, Team,
 )
 from storage.upsert import insert_ignoring_conflict
 
 CLOSED_STATES = ("resolved", "closed", "cancelled", "rejected")
+WORKING_STATES = ("registered", "dispatched", "in_progress", "returned", "escalated", "reopened")
 
 
 class DirectoryRepository:
@@ -62,6 +64,12 @@ class DirectoryRepository:
             stmt = stmt.where(Staff.role == role)
         return self.session.scalars(stmt).all()
 
+    def community_staff(self, community_id: int) -> Sequence[Staff]:
+        stmt = select(Staff).where(
+            Staff.community_id == community_id, Staff.role == "community_staff", Staff.active.is_(True)
+        )
+        return self.session.scalars(stmt.order_by(Staff.id)).all()
+
     def escalation_contacts(self, community_id: int, level: str) -> Sequence[Staff]:
         stmt = (
             select(Staff)
@@ -70,6 +78,25 @@ class DirectoryRepository:
             .order_by(Staff.id)
         )
         return self.session.scalars(stmt).all()
+
+
+@dataclass(frozen=True)
+class Workload:
+    open: int
+    overdue: int
+    awaiting_rating: int
+    oldest_overdue: str | None  # case number
+
+
+@dataclass(frozen=True)
+class WeekStats:
+    reported: int
+    resolved: int
+    rated: int
+    satisfied: int  # rated 4 or 5 stars
+    reopened: int
+    overdue: int
+    escalated: int
 
 
 class ResidentRepository:
@@ -141,6 +168,39 @@ class CaseRepository:
         stmt = select(Case).where(Case.reporter_id == resident_id).order_by(Case.id.desc()).limit(limit)
         return self.session.scalars(stmt).all()
 
+    def grid_workload(self, grid_id: int, *, now: datetime) -> Workload:
+        """Cases being worked on in a grid, how many are past a deadline, how many await a rating."""
+        cases = self.session.scalars(
+            select(Case).where(Case.grid_id == grid_id, Case.state.in_(WORKING_STATES + ("resolved",)))
+        ).all()
+        working = [c for c in cases if c.state in WORKING_STATES]
+        overdue = sorted(
+            (c for c in working if _overdue(c, now)), key=lambda c: (c.resolve_due_at or c.created_at, c.id)
+        )
+        return Workload(
+            open=len(working), overdue=len(overdue), awaiting_rating=len(cases) - len(working),
+            oldest_overdue=overdue[0].number if overdue else None,
+        )
+
+    def week_stats(self, community_id: int, *, start: datetime, end: datetime, now: datetime) -> WeekStats:
+        """What happened to a community's cases between `start` and `end`, from the event trail."""
+        rows = self.session.execute(
+            select(CaseEvent.action, Case.rating)
+            .join(Case, Case.id == CaseEvent.case_id)
+            .where(Case.community_id == community_id, CaseEvent.at >= start, CaseEvent.at < end)
+        ).all()
+        count = lambda action: sum(1 for a, _ in rows if a == action)  # noqa: E731
+        rated = [(a, r) for a, r in rows if a in ("rate", "reopen")]
+        due_in_week = self.session.scalars(
+            select(Case).where(Case.community_id == community_id, Case.resolve_due_at >= start,
+                               Case.resolve_due_at < end)
+        ).all()
+        return WeekStats(
+            reported=count("open"), resolved=count("resolve"), rated=len(rated),
+            satisfied=sum(1 for a, r in rated if a == "rate" and (r or 0) >= 4), reopened=count("reopen"),
+            overdue=sum(1 for c in due_in_week if _finished_late(c, now)), escalated=count("escalate"),
+        )
+
     def open_counts_by_assignee(self, staff_ids: list[int]) -> dict[int, int]:
         stmt = (
             select(Case.assignee_id, func.count())
@@ -148,6 +208,20 @@ class CaseRepository:
             .group_by(Case.assignee_id)
         )
         return dict(self.session.execute(stmt).all())
+
+
+def _overdue(case: Case, now: datetime) -> bool:
+    if case.state == "dispatched" and case.accept_due_at is not None and case.accept_due_at < now:
+        return True
+    return case.resolve_due_at is not None and case.resolve_due_at < now
+
+
+def _finished_late(case: Case, now: datetime) -> bool:
+    """Missed its resolve deadline: resolved after it, or still not resolved by it."""
+    resolved_at = next((e.at for e in reversed(case.events) if e.action == "resolve"), None)
+    if resolved_at is not None:
+        return resolved_at > case.resolve_due_at
+    return case.state in WORKING_STATES and case.resolve_due_at < now
 
 
 class InboundRepository:
