@@ -10,7 +10,7 @@ from pathlib import Path
 
 import yaml
 
-from handlers.settings import Deadline, DomainSettings
+from handlers.settings import Deadline, DomainSettings, PointsRules
 from handlers.working_time import WorkingHours
 from nlu import NluSettings
 
@@ -147,6 +147,9 @@ def _domain(raw: dict) -> DomainSettings:
         errand_mode=(raw.get("routing", {}) or {}).get("errand_mode", "grab"),
         dialogue_expires_after=timedelta(minutes=int(dialogue.get("expires_minutes", 30))),
         min_confidence=float((raw.get("nlu", {}) or {}).get("min_confidence", 0.5)),
+        warn_before=str((raw.get("escalation", {}) or {}).get("warn_before", "1h")),
+        escalate_after_reopens=int((raw.get("escalation", {}) or {}).get("after_reopens", 2)),
+        points=PointsRules(**(raw.get("points", {}) or {})),
     )
 
 

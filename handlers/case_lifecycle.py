@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from storage.models import Case, CaseEvent
+from storage.models import Case, CaseEvent, Staff
 
 
 class State(StrEnum):
@@ -89,6 +89,10 @@ TRANSITIONS: dict[tuple[State | None, str], Transition] = {
     (S.RETURNED, "escalate"): _t(S.ESCALATED, "跟踪处理", C.SYSTEM, C.GRID, C.STAFF),
     (S.REOPENED, "escalate"): _t(S.ESCALATED, "跟踪处理", C.SYSTEM, C.GRID, C.STAFF),
     (S.ESCALATED, "escalate"): _t(S.ESCALATED, "跟踪处理", C.SYSTEM, C.STAFF),
+    # 督办 presses the handler rather than taking the case away: the assignee may still work it.
+    (S.ESCALATED, "accept"): _t(S.IN_PROGRESS, "跟踪处理", C.ASSIGNEE),
+    (S.ESCALATED, "note"): _t(S.ESCALATED, "跟踪处理", C.ASSIGNEE, C.GRID, C.STAFF),
+    (S.ESCALATED, "resolve"): _t(S.RESOLVED, "事件反馈", C.ASSIGNEE),
     (S.IN_PROGRESS, "resolve"): _t(S.RESOLVED, "事件反馈", C.ASSIGNEE),
     (S.RESOLVED, "rate"): _t(S.CLOSED, "考核评价", C.REPORTER),
     (S.RESOLVED, "reopen"): _t(S.REOPENED, "考核评价", C.REPORTER, C.STAFF),
@@ -118,6 +122,14 @@ class Actor:
 
 
 SYSTEM = Actor(role="system", name="系统")
+
+
+def staff_actor(staff: Staff) -> Actor:
+    """A staff member as an actor, with the grids they are responsible for."""
+    return Actor(
+        role=staff.role, name=staff.name, openid=staff.openid, staff_id=staff.id,
+        grid_ids=frozenset(g.id for g in staff.grids),
+    )
 STAFF_ROLES = frozenset({"community_staff", "street_staff", "department_staff"})
 
 

@@ -62,6 +62,15 @@ class DirectoryRepository:
             stmt = stmt.where(Staff.role == role)
         return self.session.scalars(stmt).all()
 
+    def staff_of_community(self, community_id: int) -> Sequence[Staff]:
+        """Active people of a community (and of the street above it), for choosing whom to hand a case to."""
+        stmt = (
+            select(Staff)
+            .where(Staff.active.is_(True), or_(Staff.community_id == community_id, Staff.community_id.is_(None)))
+            .order_by(Staff.role, Staff.id)
+        )
+        return self.session.scalars(stmt).all()
+
     def escalation_contacts(self, community_id: int, level: str) -> Sequence[Staff]:
         stmt = (
             select(Staff)
@@ -121,6 +130,14 @@ class CaseRepository:
     def for_reporter(self, resident_id: int, *, limit: int = 10) -> Sequence[Case]:
         stmt = select(Case).where(Case.reporter_id == resident_id).order_by(Case.id.desc()).limit(limit)
         return self.session.scalars(stmt).all()
+
+    def open_at_building(self, kind: str, category: str | None, building_id: int, open_states: list[str]) -> Sequence[Case]:
+        stmt = select(Case).where(
+            Case.kind == kind, Case.building_id == building_id, Case.state.in_(open_states),
+            Case.duplicate_of_id.is_(None),
+        )
+        stmt = stmt.where(Case.category == category) if category else stmt.where(Case.category.is_(None))
+        return self.session.scalars(stmt.order_by(Case.id)).all()
 
     def open_counts_by_assignee(self, staff_ids: list[int]) -> dict[int, int]:
         stmt = (
