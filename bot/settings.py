@@ -67,6 +67,7 @@ class Settings:
     scheduler_in_process: bool
     community: dict  # street / communities / people, as written in config.yaml (for `linli seed`)
     raw: dict
+    var_dir: Path = Path("var")  # machine-local files: the dev secret, uploaded photos
 
 
 def config_path() -> Path:
@@ -107,6 +108,7 @@ def load(path: Path | None = None, *, env: dict | None = None, overrides: dict |
         scheduler_in_process=bool((raw.get("scheduler", {}) or {}).get("in_process", True)),
         community={k: raw.get(k) for k in ("street", "communities")},
         raw=raw,
+        var_dir=var,
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import case as sql_case, func, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from storage.models import (
@@ -139,6 +139,23 @@ class CaseRepository:
         stmt = stmt.where(Case.category == category) if category else stmt.where(Case.category.is_(None))
         return self.session.scalars(stmt.order_by(Case.id)).all()
 
+    def open_cases(self, *, open_states: Sequence[str], assignee_id: int | None = None,
+                   grid_ids: Sequence[int] | None = None, community_id: int | None = None,
+                   kind: str | None = None, unassigned: bool = False, limit: int = 300) -> Sequence[Case]:
+        """Open cases narrowed by who has them, where they are, or what they are; oldest first."""
+        stmt = select(Case).where(Case.state.in_(list(open_states)))
+        if assignee_id is not None:
+            stmt = stmt.where(Case.assignee_id == assignee_id)
+        if grid_ids is not None:
+            stmt = stmt.where(Case.grid_id.in_(list(grid_ids)))
+        if community_id is not None:
+            stmt = stmt.where(Case.community_id == community_id)
+        if kind is not None:
+            stmt = stmt.where(Case.kind == kind)
+        if unassigned:
+            stmt = stmt.where(Case.assignee_id.is_(None))
+        return self.session.scalars(stmt.order_by(Case.created_at, Case.id).limit(limit)).all()
+
     def open_counts_by_assignee(self, staff_ids: list[int]) -> dict[int, int]:
         stmt = (
             select(Case.assignee_id, func.count())
@@ -235,6 +252,17 @@ class OutboxRepository:
             return list(reversed(newest))
         return self.session.scalars(stmt.order_by(OutboxMessage.id).limit(limit)).all()
 
-    def failed(self, *, limit: int = 100) -> Sequence[OutboxMessage]:
+    def failed(self, *, limit: int = 100, case_ids: Sequence[int] | None = None) -> Sequence[OutboxMessage]:
         stmt = select(OutboxMessage).where(OutboxMessage.failed_at.is_not(None)).order_by(OutboxMessage.id.desc())
+        if case_ids is not None:
+            stmt = stmt.where(OutboxMessage.case_id.in_(list(case_ids)))
         return self.session.scalars(stmt.limit(limit)).all()
+
+    def status_counts(self) -> dict[str, int]:
+        """How many pushes are sent, pending (incl. retrying) and failed."""
+        status = sql_case(
+            (OutboxMessage.sent_at.is_not(None), "sent"), (OutboxMessage.failed_at.is_not(None), "failed"),
+            else_="pending",
+        )
+        counts = dict(self.session.execute(select(status, func.count()).group_by(status)).all())
+        return {name: int(counts.get(name, 0)) for name in ("sent", "pending", "failed")}
