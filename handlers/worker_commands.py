@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 
 # Command word → action; several words people use for the same thing.
 COMMANDS = {
-    "签收": "accept", "接单": "accept", "抢单": "accept", "领单": "accept",
+    "签收": "accept", "已签收": "accept", "接单": "accept", "抢单": "accept", "领单": "accept",
     "办结": "resolve", "完成": "resolve", "已办结": "resolve", "办完": "resolve",
     "退回": "return", "退单": "return",
     "转派": "transfer", "转交": "transfer", "转给": "transfer",
