@@ -147,6 +147,10 @@ def _domain(raw: dict) -> DomainSettings:
         deadlines=deadlines,
         assignment_policy=(raw.get("routing", {}) or {}).get("repair_policy", "responsible"),
         errand_mode=(raw.get("routing", {}) or {}).get("errand_mode", "grab"),
+        errand_skills={
+            skill: tuple(words) for skill, words in ((raw.get("routing", {}) or {}).get("errand_skills", {}) or {}).items()
+        },
+        volunteer_max_open=int((raw.get("routing", {}) or {}).get("volunteer_max_open", 3)),
         dialogue_expires_after=timedelta(minutes=int(dialogue.get("expires_minutes", 30))),
         min_confidence=float((raw.get("nlu", {}) or {}).get("min_confidence", 0.5)),
         warn_before=str((raw.get("escalation", {}) or {}).get("warn_before", "1h")),

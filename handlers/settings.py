@@ -28,8 +28,11 @@ class DomainSettings:
     working_hours: WorkingHours = field(default_factory=WorkingHours)
     # Keys: "repair.engineering", "repair", "dispute", "errand", "default": most specific wins.
     deadlines: dict[str, Deadline] = field(default_factory=lambda: {"default": Deadline()})
-    assignment_policy: str = "responsible"  # responsible | least_loaded
+    assignment_policy: str = "responsible"  # responsible | least_loaded | round_robin
     errand_mode: str = "grab"  # grab: offered to the grid's volunteers, first to accept wins | assign
+    # Errand skill → words in the request that call for it; volunteers list their skills in config.yaml.
+    errand_skills: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    volunteer_max_open: int = 3  # a volunteer with this many open errands is not offered more
     dialogue_expires_after: timedelta = timedelta(minutes=30)
     min_confidence: float = 0.5
     warn_before: str = "1h"  # warn the assignee this much working time before a deadline

@@ -156,6 +156,13 @@ class CaseRepository:
             stmt = stmt.where(Case.assignee_id.is_(None))
         return self.session.scalars(stmt.order_by(Case.created_at, Case.id).limit(limit)).all()
 
+    def counts_by_assignee(self, staff_ids: list[int], *, team_id: int | None = None) -> dict[int, int]:
+        """How many cases (open or not) each person has been given, within one team when given."""
+        stmt = select(Case.assignee_id, func.count()).where(Case.assignee_id.in_(staff_ids)).group_by(Case.assignee_id)
+        if team_id is not None:
+            stmt = stmt.where(Case.team_id == team_id)
+        return dict(self.session.execute(stmt).all())
+
     def open_counts_by_assignee(self, staff_ids: list[int]) -> dict[int, int]:
         stmt = (
             select(Case.assignee_id, func.count())

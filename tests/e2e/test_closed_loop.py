@@ -103,7 +103,7 @@ def test_a_dispute_is_handled_by_the_grid_worker_with_the_mediator_and_rated(app
 
 
 def test_an_errand_is_grabbed_done_and_rated_and_the_volunteer_earns_points(app, settings, services):
-    number = open_in_grid(services, "errand", "xsj-1", "o_resident_liu", "帮俺去药店买盒降压药")
+    number = open_in_grid(services, "errand", "xsj-1", "o_resident_liu", "帮俺把这封信送到社区服务中心")
     first, second = WorkbenchUser(app, settings, "o_xsj_vol3"), WorkbenchUser(app, settings, "o_xsj_vol1")
 
     grabbed = first.act(number, "accept")
