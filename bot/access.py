@@ -7,8 +7,11 @@ from storage.models import Case, Staff
 __all__ = ["may_view", "staff_actor"]
 
 
-def may_view(case: Case, openid: str, staff: Staff | None) -> bool:
+def may_view(case: Case, openid: str, staff: Staff | None, *, followers: frozenset[str] = frozenset()) -> bool:
+    """Reporters and followers (residents whose duplicate report was merged) see their case; staff by role."""
     if case.reporter is not None and case.reporter.openid == openid:
+        return True
+    if openid in followers:
         return True
     if staff is None or not staff.active:
         return False

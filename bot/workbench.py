@@ -119,7 +119,8 @@ def _load_case(uow, case_no: str):
     case = uow.cases.by_number(case_no)
     if case is None:
         raise Refused("没有这个工单。", 404)
-    if not may_view(case, openid, staff):
+    followers = frozenset(r.openid for r in uow.followers.of_case(case.id)) if staff is None else frozenset()
+    if not may_view(case, openid, staff, followers=followers):
         raise Refused("您没有查看这个工单的权限。", 403)
     return case, staff
 

@@ -112,3 +112,13 @@ def test_a_retried_template_carries_the_same_client_msg_id_so_wechat_shows_it_on
     calls = wechat_api.calls(TEMPLATE)
     assert len(calls) == 2 and calls[0].body["client_msg_id"] == calls[1].body["client_msg_id"]
     assert len(wechat_api.delivered(TEMPLATE)) == 1
+
+
+def test_residents_open_their_own_case_page_from_a_push_and_nobody_elses(wechat, services, app, settings):
+    report(wechat.as_user("o_resident_wang"), "12号楼东单元电梯坏了，困在一楼")
+    report(wechat.as_user("o_resident_li"), "12号楼东单元的电梯又坏了")  # merged: follows R…0001
+
+    for openid in ("o_resident_wang", "o_resident_li"):
+        page = WorkbenchUser(app, settings, openid).case("R20261124-0001")
+        assert page.status_code == 200 and "电梯坏了" in text(page) and "确认签收" not in text(page)
+    assert WorkbenchUser(app, settings, "o_resident_zhou").case("R20261124-0001").status_code == 403
