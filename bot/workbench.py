@@ -36,7 +36,7 @@ PHOTO_TYPES = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
 # Buttons in the order a worker needs them, with the Chinese a worker reads.
 ACTION_BUTTONS = (
     ("accept", "签收"), ("note", "记进展"), ("resolve", "办结"), ("return", "退回"), ("transfer", "转派"),
-    ("dispatch", "派单"), ("escalate", "上报"),
+    ("dispatch", "派单"), ("escalate", "上报"), ("reject", "不予立案"),
 )
 
 
@@ -97,6 +97,9 @@ def home():
                                            unassigned=True)
             grab = [c for c in offered if staff.id in (c.details or {}).get("pool", [])]
             sections.insert(0, ("可抢的跑腿", grab))
+        if staff.role == "mediator":
+            disputes = uow.cases.open_cases(open_states=OPEN, grid_ids=[g.id for g in staff.grids], kind="dispute")
+            sections.append(("协助调解", [c for c in disputes if staff.id in (c.details or {}).get("helpers", [])]))
         watched = []
         if staff.role in ("grid_worker", "grid_leader"):
             watched = uow.cases.open_cases(open_states=OPEN, grid_ids=[g.id for g in staff.grids])
@@ -214,6 +217,8 @@ def _perform(action: str, case, staff, uow, form) -> str:
     if action == "resolve":
         if not text:
             raise IllegalTransition("请填写办理结果")
+        if not lifecycle.can_apply(case, "resolve", actor):
+            lifecycle.apply(case, "resolve", actor, at=now)  # refuses with the reason before a photo is kept
         photo = _save_photo(case.number)
         case_actions.resolve(case, actor, text, uow, at=now, photos=[photo] if photo else [], settings=settings)
         return "已办结，已请居民评价。辛苦了！"
@@ -229,6 +234,9 @@ def _perform(action: str, case, staff, uow, form) -> str:
             raise IllegalTransition("请选择接手的人")
         case_actions.hand_over(case, actor, to, text, uow, settings, at=now)
         return f"已交给{to.name}。"
+    if action == "reject":
+        case_actions.reject(case, actor, text, uow, at=now)
+        return "已不予立案，居民会收到说明。"
     if action == "escalate":
         case_actions.escalate(case, actor, text, uow, at=now)
         return f"已上报{level_label(case)}督办。"

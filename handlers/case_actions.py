@@ -113,5 +113,12 @@ def escalate(case: Case, actor: Actor, reason: str, uow: "UnitOfWork", *, at: da
     escalation.escalate(case, actor, reason.strip(), uow, at=at)
 
 
+def reject(case: Case, actor: Actor, reason: str, uow: "UnitOfWork", *, at: datetime) -> None:
+    """不予立案: out of scope (grid worker or staff, with the reason the resident will read)."""
+    if not reason.strip():
+        raise IllegalTransition("请说明不予立案的原因")
+    uow.record(lifecycle.apply(case, "reject", actor, at=at, note=reason.strip()))
+
+
 def cancel(case: Case, actor: Actor, reason: str, uow: "UnitOfWork", *, at: datetime) -> None:
     uow.record(lifecycle.apply(case, "cancel", actor, at=at, note=reason or "居民取消"))

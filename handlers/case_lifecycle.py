@@ -74,6 +74,9 @@ TRANSITIONS: dict[tuple[State | None, str], Transition] = {
     (None, "open"): _t(S.REPORTED, "信息上报", C.SYSTEM, C.REPORTER, C.GRID, C.STAFF),
     (S.REPORTED, "register"): _t(S.REGISTERED, "核实立案", C.SYSTEM, C.GRID, C.STAFF),
     (S.REPORTED, "reject"): _t(S.REJECTED, "核实立案", C.SYSTEM, C.GRID, C.STAFF),
+    # Out of scope after all (found on the spot, or returned as nobody's business): 不予立案.
+    (S.REGISTERED, "reject"): _t(S.REJECTED, "核实立案", C.GRID, C.STAFF),
+    (S.RETURNED, "reject"): _t(S.REJECTED, "核实立案", C.GRID, C.STAFF),
     (S.REGISTERED, "dispatch"): _t(S.DISPATCHED, "分流交办", C.SYSTEM, C.GRID, C.STAFF),
     (S.RETURNED, "dispatch"): _t(S.DISPATCHED, "分流交办", C.SYSTEM, C.GRID, C.STAFF),
     (S.REOPENED, "dispatch"): _t(S.DISPATCHED, "分流交办", C.SYSTEM, C.GRID, C.STAFF),

@@ -89,6 +89,7 @@ def test_a_dispute_is_handled_by_the_grid_worker_with_the_mediator_and_rated(app
     worker = WorkbenchUser(app, settings, "o_xsj_gw1")
     mediator = WorkbenchUser(app, settings, "o_xsj_med1")
 
+    assert "协助调解（1）" in text(mediator.page("/w/"))
     assert "楼上天天半夜蹦跶" in text(mediator.case(number))  # the mediator of the grid may follow it
     worker.act(number, "accept", text="今晚上门了解情况")
     worker.act(number, "note", text="已和楼上住户沟通，答应晚上十点后不再蹦跳")

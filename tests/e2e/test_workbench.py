@@ -130,3 +130,15 @@ def test_volunteers_see_open_errands_to_grab_and_their_points(app, settings, ser
     assert "可抢的跑腿（1）" in text(volunteer.page("/w/"))
     assert "可抢的跑腿（0）" in text(other.page("/w/"))
     assert "累计 <span data-field=\"total\">0</span> 分" in text(volunteer.page("/w/points"))
+
+
+def test_a_returned_case_found_out_of_scope_is_rejected_and_the_resident_told_why(app, settings, wechat, services):
+    report(wechat.as_user("o_resident_wang"), REPAIR)
+    WorkbenchUser(app, settings, "o_xsj_eng1").act("R20261124-0001", "return", text="是自家装修造成的")
+
+    WorkbenchUser(app, settings, "o_xsj_gw1").act("R20261124-0001", "reject", text="属于住户自行装修，请联系装修公司")
+
+    [case] = all_cases(services)
+    assert case["state"] == "rejected" and case["events"][-1]["step"] == "核实立案"
+    told = [p for p in outbox(services) if p["openid"] == "o_resident_wang"][-1]
+    assert "不予立案：属于住户自行装修" in told["payload"]["text"]
