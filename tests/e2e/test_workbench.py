@@ -142,3 +142,29 @@ def test_a_returned_case_found_out_of_scope_is_rejected_and_the_resident_told_wh
     assert case["state"] == "rejected" and case["events"][-1]["step"] == "核实立案"
     told = [p for p in outbox(services) if p["openid"] == "o_resident_wang"][-1]
     assert "不予立案：属于住户自行装修" in told["payload"]["text"]
+
+
+def test_programs_get_json_and_a_4xx_with_the_reason(app, settings, wechat, services):
+    report(wechat.as_user("o_resident_wang"), REPAIR)
+    engineer = WorkbenchUser(app, settings, "o_xsj_eng1")
+    token = engineer.csrf_token()
+    headers = {"Accept": "application/json", "X-CSRFToken": token}
+
+    refused = engineer.client.post("/w/cases/R20261124-0001/resolve", data={"text": "已修好"}, headers=headers)
+    accepted = engineer.client.post("/w/cases/R20261124-0001/accept", data={}, headers=headers)
+    missing = engineer.client.get("/w/cases/R20261124-0999", headers=headers)
+
+    assert refused.status_code == 409 and "不能办结" in refused.get_json()["error"]
+    assert accepted.status_code == 200 and accepted.get_json()["case"]["state"] == "in_progress"
+    assert missing.status_code == 404 and missing.get_json() == {"error": "没有这个工单。"}
+
+
+def test_a_case_past_its_deadline_shows_as_overdue(app, settings, wechat, services, clock):
+    report(wechat.as_user("o_resident_wang"), REPAIR)
+    engineer = WorkbenchUser(app, settings, "o_xsj_eng1")
+    assert "已超时（0）" in text(engineer.page("/w/"))
+
+    clock.advance(hours=3)  # the 2 working hours to accept have passed
+
+    home = text(engineer.page("/w/"))
+    assert "已超时（1）" in home and "超时</span>" in home

@@ -20,6 +20,9 @@ class WorkbenchUser:
     def case(self, case_no: str):
         return self.client.get(f"/w/cases/{case_no}")
 
+    def csrf_token(self) -> str:
+        return _TOKEN.search(self.page("/w/").get_data(as_text=True)).group(1)
+
     def act(self, case_no: str, action: str, **form):
         """Open the case page (for the session's CSRF token) and post one action form, as the browser would."""
         page = self.case(case_no).get_data(as_text=True)
