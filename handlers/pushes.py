@@ -196,7 +196,10 @@ def _plan_reject(event: CaseTransitioned, uow) -> list[PushRequest]:
         text = f"您的工单 {case.number} 经核实不予立案：{_short(event.event.note, 60)}。如有疑问请联系社区。"
         return _to_residents(case, event, uow, reporter_text=text, follower_text=text, status="不予立案",
                              detail=event.event.note)
-    text = f"您反映的问题邻居已经报过了（工单 {original.number}），我们已合并办理，进展会同步告诉您。"
+    if case.reporter_id is not None and case.reporter_id == original.reporter_id:
+        text = f"这个问题您之前已经报过了（工单 {original.number}），我们正在处理，进展会及时告诉您。"
+    else:
+        text = f"您反映的问题邻居已经报过了（工单 {original.number}），我们已合并办理，进展会同步告诉您。"
     push = _resident(original, case.reporter, event.event.at, f"merged:{case.number}", text, "已合并",
                      f"并入{original.number}")
     return [push] if push else []

@@ -122,3 +122,15 @@ def test_residents_open_their_own_case_page_from_a_push_and_nobody_elses(wechat,
         page = WorkbenchUser(app, settings, openid).case("R20261124-0001")
         assert page.status_code == 200 and "电梯坏了" in text(page) and "确认签收" not in text(page)
     assert WorkbenchUser(app, settings, "o_resident_zhou").case("R20261124-0001").status_code == 403
+
+
+def test_reporting_the_same_problem_twice_is_not_a_second_case(wechat, services):
+    resident = wechat.as_user("o_resident_wang")
+    report(resident, REPAIR)
+
+    again = report(resident, "3号楼2单元501厨房的水管还在漏水")
+
+    assert [c["state"] for c in all_cases(services)] == ["dispatched", "rejected"]
+    assert "R20261124-0001" in again.reply
+    [told] = resident_pushes(services, "o_resident_wang")
+    assert "您之前已经报过了（工单 R20261124-0001）" in told["payload"]["text"]
