@@ -233,7 +233,8 @@ def _plan_warning(event: DeadlineWarning, uow) -> list[PushRequest]:
     label = DEADLINE_LABELS[event.deadline]
     return [
         _staff_template(case, s.openid, "deadline_warning", {
-            "case_no": case.number, "summary": case_summary(case), "deadline": f"{label} {_when(event.due_at)}",
+            "case_no": case.number, "summary": case_summary(case), "deadline_kind": f"{label}时限",
+            "deadline": _when(event.due_at),
         }, key)
         for s in _handlers_of(case, uow)
     ]

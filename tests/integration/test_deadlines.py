@@ -35,7 +35,8 @@ def test_the_assignee_is_warned_an_hour_before_the_accept_deadline_once(services
     assert first.warned == [f"{number}:accept"] and again.warned == []
     assert templates_to(services, "deadline_warning") == ["o_xsj_eng1"]
     [warning] = [p for p in outbox(services) if p["payload"].get("template") == "deadline_warning"]
-    assert warning["payload"]["fields"]["deadline"] == "签收 2026-11-24 12:00"
+    fields = warning["payload"]["fields"]
+    assert (fields["deadline_kind"], fields["deadline"]) == ("签收时限", "2026-11-24 12:00")
 
 
 def test_a_missed_accept_deadline_escalates_to_the_community_with_a_supervision_notice(services, clock):
