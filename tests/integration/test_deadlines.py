@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from bot.outbox import deliver_due
 from handlers import case_actions
 from handlers.case_lifecycle import staff_actor
 from handlers.deadlines import sweep
@@ -33,6 +34,7 @@ def test_the_assignee_is_warned_an_hour_before_the_accept_deadline_once(services
     again = run_sweep(services)
 
     assert first.warned == [f"{number}:accept"] and again.warned == []
+    assert deliver_due(services).failed == 0
     assert templates_to(services, "deadline_warning") == ["o_xsj_eng1"]
     [warning] = [p for p in outbox(services) if p["payload"].get("template") == "deadline_warning"]
     fields = warning["payload"]["fields"]
@@ -53,6 +55,8 @@ def test_a_missed_accept_deadline_escalates_to_the_community_with_a_supervision_
     assert "社区" in case["events"][-1]["note"]
     # 督办: the community's contact and the grid's leader, and the handler is pressed too
     assert templates_to(services, "case_supervised") == ["o_xsj_eng1", "o_xsj_gl1", "o_xsj_staff_chen"]
+    delivered = deliver_due(services)
+    assert (delivered.sent, delivered.failed) == (len(outbox(services)), 0)  # every template is configured
 
 
 def test_the_assignee_may_still_accept_and_resolve_an_escalated_case(services, clock):
