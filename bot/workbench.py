@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 
 from flask import Blueprint, abort, jsonify, redirect, render_template, request, send_file, url_for
-from flask_wtf.csrf import CSRFError, generate_csrf, validate_csrf
+from flask_wtf.csrf import generate_csrf, validate_csrf
 from wtforms import ValidationError
 
 from bot.access import may_view, staff_actor
@@ -21,7 +21,7 @@ from bot.web import require_viewer, services
 from handlers import case_actions
 from handlers import case_lifecycle as lifecycle
 from handlers.assignment import ROLE_LABELS
-from handlers.case_lifecycle import FINAL_STATES, OPEN_STATES, IllegalTransition, State
+from handlers.case_lifecycle import OPEN_STATES, IllegalTransition, State
 from handlers.escalation import level_label
 from handlers.points import COMPLETED
 from handlers.timezone import short_time
@@ -318,11 +318,7 @@ def failed_pushes():
     """Pushes WeChat refused for good (not following, outside the window, …): staff follow up by phone."""
     with services().uow() as uow:
         staff = _require_supervisor(uow)
-        case_ids = None
-        if staff.community_id is not None:
-            case_ids = [c.id for c in uow.cases.open_cases(open_states=OPEN + [s.value for s in FINAL_STATES] + ["resolved"],
-                                                            community_id=staff.community_id, limit=5000)]
-        failed = uow.outbox.failed(limit=200, case_ids=case_ids)
+        failed = uow.outbox.failed(limit=200, community_id=staff.community_id)
         rows = []
         for push in failed:
             case = uow.cases.get(push.case_id) if push.case_id else None
@@ -330,14 +326,10 @@ def failed_pushes():
             who = person.name if person else "居民"
             rows.append({"at": short_time(push.failed_at), "who": who, "case": case.number if case else "",
                          "kind": "模板消息" if push.kind == "template" else "客服消息", "error": push.last_error or ""})
+        counts = uow.outbox.status_counts(community_id=staff.community_id)
         if _wants_json():
-            return jsonify(counts=uow.outbox.status_counts(), failed=rows)
-        return render_template("workbench/failed_pushes.html", me=staff, rows=rows, counts=uow.outbox.status_counts())
-
-
-@bp.app_errorhandler(CSRFError)
-def _csrf_error(error):
-    return _refused(Refused("页面已过期，请刷新后再试。", 400))
+            return jsonify(counts=counts, failed=rows)
+        return render_template("workbench/failed_pushes.html", me=staff, rows=rows, counts=counts)
 
 
 def error_page(error):

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from handlers import escalation
+from handlers.assignment import ROLE_LABELS
 from handlers.case_lifecycle import CaseTransitioned
 from handlers.case_opening import CATEGORY_LABELS, KIND_LABELS
 from handlers.deadlines import DEADLINE_LABELS, DeadlineBreached, DeadlineWarning
@@ -125,8 +126,6 @@ def _handler_label(case) -> str:
         return "附近的志愿者"
     if case.team is not None:
         return f"{case.team.name} {case.assignee.name}"
-    from handlers.assignment import ROLE_LABELS
-
     return f"{ROLE_LABELS.get(case.assignee.role, '')}{case.assignee.name}"
 
 

@@ -259,17 +259,21 @@ class OutboxRepository:
             return list(reversed(newest))
         return self.session.scalars(stmt.order_by(OutboxMessage.id).limit(limit)).all()
 
-    def failed(self, *, limit: int = 100, case_ids: Sequence[int] | None = None) -> Sequence[OutboxMessage]:
+    def failed(self, *, limit: int = 100, community_id: int | None = None) -> Sequence[OutboxMessage]:
+        """Pushes that failed for good, newest first; only those about one community's cases when given."""
         stmt = select(OutboxMessage).where(OutboxMessage.failed_at.is_not(None)).order_by(OutboxMessage.id.desc())
-        if case_ids is not None:
-            stmt = stmt.where(OutboxMessage.case_id.in_(list(case_ids)))
+        if community_id is not None:
+            stmt = stmt.join(Case, Case.id == OutboxMessage.case_id).where(Case.community_id == community_id)
         return self.session.scalars(stmt.limit(limit)).all()
 
-    def status_counts(self) -> dict[str, int]:
-        """How many pushes are sent, pending (incl. retrying) and failed."""
+    def status_counts(self, *, community_id: int | None = None) -> dict[str, int]:
+        """How many pushes are sent, pending (incl. retrying) and failed (about one community's cases when given)."""
         status = sql_case(
             (OutboxMessage.sent_at.is_not(None), "sent"), (OutboxMessage.failed_at.is_not(None), "failed"),
             else_="pending",
         )
-        counts = dict(self.session.execute(select(status, func.count()).group_by(status)).all())
+        stmt = select(status, func.count()).select_from(OutboxMessage).group_by(status)
+        if community_id is not None:
+            stmt = stmt.join(Case, Case.id == OutboxMessage.case_id).where(Case.community_id == community_id)
+        counts = dict(self.session.execute(stmt).all())
         return {name: int(counts.get(name, 0)) for name in ("sent", "pending", "failed")}

@@ -2,7 +2,6 @@
 kept informed, and failures the staff can see. Failures are injected in the WeChat API stand-in."""
 from __future__ import annotations
 
-from datetime import timedelta
 
 from bot.outbox import deliver_due
 from handlers import case_actions
@@ -13,7 +12,6 @@ from tests.support.workbench import WorkbenchUser, text
 
 REPAIR = "3号楼2单元501厨房水管漏水"
 TEMPLATE = "message/template/send"
-CUSTOM = "message/custom/send"
 
 
 def accept(services, number: str, openid: str = "o_xsj_eng1") -> None:
