@@ -2,7 +2,6 @@
 kept informed, and failures the staff can see. Failures are injected in the WeChat API stand-in."""
 from __future__ import annotations
 
-
 from bot.outbox import deliver_due
 from handlers import case_actions
 from handlers.case_lifecycle import staff_actor
