@@ -22,6 +22,7 @@ from handlers import case_actions
 from handlers import case_lifecycle as lifecycle
 from handlers.assignment import ROLE_LABELS
 from handlers.case_lifecycle import OPEN_STATES, IllegalTransition, State
+from handlers.deadlines import is_overdue
 from handlers.escalation import level_label
 from handlers.points import COMPLETED
 from handlers.timezone import short_time
@@ -62,17 +63,12 @@ def _me(uow):
     return openid, (staff if staff is not None and staff.active else None)
 
 
-def _overdue(case, now: datetime) -> bool:
-    accept_due = case.accept_due_at if case.state in (State.DISPATCHED, State.ESCALATED) else None
-    return any(due is not None and now >= due for due in (accept_due, case.resolve_due_at))
-
-
 def _row(case, now: datetime) -> dict:
     due = case.accept_due_at or case.resolve_due_at
     return {
         "no": case.number, "state": case.state, "state_label": lifecycle.STATE_LABELS[State(case.state)],
         "summary": case.description[:40], "place": f"{case.community.name}{case.location_label}",
-        "due": short_time(due, now=now) if due else "", "overdue": _overdue(case, now),
+        "due": short_time(due, now=now) if due else "", "overdue": is_overdue(case, now),
         "due_label": "签收" if case.accept_due_at else "办结",
     }
 
@@ -108,7 +104,7 @@ def home():
         if watched:
             sections.append(("待派单", [c for c in watched if c.state in (State.REGISTERED, State.RETURNED, State.REOPENED)]))
             sections.append(("督办中", [c for c in watched if c.state == State.ESCALATED]))
-        overdue = [c for c in {c.id: c for c in mine + watched}.values() if _overdue(c, now)]
+        overdue = [c for c in {c.id: c for c in mine + watched}.values() if is_overdue(c, now)]
         sections.insert(0, ("已超时", overdue))
         context = {
             "me": staff, "sections": [(title, [_row(c, now) for c in cases]) for title, cases in sections],
@@ -158,7 +154,7 @@ def _render_case(uow, case, staff, *, error: str | None = None, status: int = 20
     buttons = [(action, label) for action, label in ACTION_BUTTONS if action in allowed]
     view = case_json(case)
     context = {
-        "case": view, "buttons": buttons, "error": error, "overdue": _overdue(case, now),
+        "case": view, "buttons": buttons, "error": error, "overdue": is_overdue(case, now),
         "level": level_label(case), "photos": _photos(case),
         "candidates": _candidates(case, staff, uow) if {"transfer", "dispatch"} & allowed else [],
         "grab": case.assignee_id is None and "accept" in allowed, "me": staff,

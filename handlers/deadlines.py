@@ -68,6 +68,11 @@ def _deadlines(case: Case) -> list[tuple[str, datetime]]:
     return found
 
 
+def is_overdue(case: Case, now: datetime) -> bool:
+    """True when an open case has passed one of its running deadlines (what the workbench flags)."""
+    return case.state in SWEPT_STATES and any(now >= due for _, due in _deadlines(case))
+
+
 def sweep(uow: "UnitOfWork", settings: DomainSettings, now: datetime) -> SweepReport:
     """Warn before and escalate on breach for every open case; records events and pushes, never commits."""
     report = SweepReport()
