@@ -77,7 +77,14 @@ def redispatch_after_reopen(case: Case, uow: "UnitOfWork", settings: DomainSetti
     """A reopened case goes back to whoever handled it, with fresh deadlines."""
     if case.assignee is None:
         return
-    dispatch(case, Assignment(case.assignee, case.team), settings, uow, at=at, note="居民评价不满意，返工重办", actor=SYSTEM)
+    dispatch(case, Assignment(case.assignee, case.team, helpers=_helpers(case, uow)), settings, uow, at=at,
+             note="居民评价不满意，返工重办", actor=SYSTEM)
+
+
+def _helpers(case: Case, uow: "UnitOfWork", *, besides: int | None = None) -> tuple[Staff, ...]:
+    """Whoever helps on the case (a dispute's mediator) stays on it when it changes hands."""
+    found = (uow.directory.staff(i) for i in (case.details or {}).get("helpers", []) if i != besides)
+    return tuple(s for s in found if s is not None and s.active)
 
 
 def return_case(case: Case, actor: Actor, reason: str, uow: "UnitOfWork", *, at: datetime) -> None:
@@ -87,7 +94,7 @@ def return_case(case: Case, actor: Actor, reason: str, uow: "UnitOfWork", *, at:
     if case.assignee_id is None:
         raise IllegalTransition("这个工单还没有人接单，不能退回")
     uow.record(lifecycle.apply(case, "return", actor, at=at, note=reason.strip()))
-    case.details = {**(case.details or {}), "returned_by": case.assignee_id, "pool": [], "helpers": []}
+    case.details = {**(case.details or {}), "returned_by": case.assignee_id, "pool": []}
     case.assignee, case.assignee_id = None, None
 
 
@@ -103,7 +110,8 @@ def hand_over(case: Case, actor: Actor, to: Staff, reason: str, uow: "UnitOfWork
     action = "transfer" if case.state in (lifecycle.State.DISPATCHED, lifecycle.State.IN_PROGRESS) else "dispatch"
     label = "转派" if action == "transfer" else "人工派单"
     note = f"{actor.name}{label}" + (f"（{reason.strip()}）" if reason.strip() else "")
-    dispatch(case, Assignment(to, to.team), settings, uow, at=at, note=note, actor=actor, action=action)
+    assignment = Assignment(to, to.team, helpers=_helpers(case, uow, besides=to.id))
+    dispatch(case, assignment, settings, uow, at=at, note=note, actor=actor, action=action)
 
 
 def escalate(case: Case, actor: Actor, reason: str, uow: "UnitOfWork", *, at: datetime) -> None:

@@ -83,3 +83,20 @@ def test_the_reporter_can_cancel_an_open_case(services):
     act(services, number, lambda c, uow, at: case_actions.cancel(c, resident_actor(c.reporter), "已经好了", uow, at=at))
 
     assert all_cases(services)[0]["state"] == "cancelled"
+
+
+def test_a_disputes_mediator_stays_on_it_when_it_is_transferred(services):
+    number, _ = open_case_in_grid(services, "dispute", "xsj-1")
+    pushes_before = len(outbox(services))
+
+    def transfer(case, uow, at):
+        to = uow.directory.staff_by_openid("o_xsj_gl1")  # the grid leader takes it over
+        case_actions.hand_over(case, staff(uow, "o_xsj_staff_chen"), to, "需要网格长出面", uow,
+                               services.settings.domain, at=at)
+
+    act(services, number, transfer)
+
+    [case] = all_cases(services)
+    assert (case["state"], case["assignee"]["openid"]) == ("dispatched", "o_xsj_gl1")
+    assert case["events"][-1]["action"] == "transfer" and "需要网格长出面" in case["events"][-1]["note"]
+    assert {p["openid"] for p in outbox(services)[pushes_before:]} >= {"o_xsj_gl1", "o_xsj_med1"}
