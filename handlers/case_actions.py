@@ -110,8 +110,10 @@ def hand_over(case: Case, actor: Actor, to: Staff, reason: str, uow: "UnitOfWork
     action = "transfer" if case.state in (lifecycle.State.DISPATCHED, lifecycle.State.IN_PROGRESS) else "dispatch"
     label = "转派" if action == "transfer" else "人工派单"
     note = f"{actor.name}{label}" + (f"（{reason.strip()}）" if reason.strip() else "")
+    previous = case.assignee_id
     assignment = Assignment(to, to.team, helpers=_helpers(case, uow, besides=to.id))
     dispatch(case, assignment, settings, uow, at=at, note=note, actor=actor, action=action)
+    case.details = {**(case.details or {}), "transferred_from": previous}
 
 
 def escalate(case: Case, actor: Actor, reason: str, uow: "UnitOfWork", *, at: datetime) -> None:

@@ -151,6 +151,11 @@ def _plan_dispatch(event: CaseTransitioned, uow) -> list[PushRequest]:
     if case.assignee is None:
         recipients, template = [uow.directory.staff(i) for i in details.get("pool", [])], "errand_offered"
     pushes = [_assigned(case, event, staff.openid, template) for staff in recipients if staff is not None]
+    previous = uow.directory.staff(details["transferred_from"]) if details.get("transferred_from") else None
+    if event.action == "transfer" and previous is not None and previous.openid != event.event.actor_openid:
+        # Taken off a case by someone else: say so, so nobody turns up at the door for nothing.
+        pushes.append(_update(case, f"event:{event.event.id}", previous.openid, "已转派",
+                              f"已改由{_handler_label(case)}办理", event.event.at))
     # At opening the reporter's reply already said who has the case; later (re)dispatches are news.
     if not (event.from_state == "registered" and event.event.at == case.created_at):
         when = short_time(case.accept_due_at, now=event.event.at) if case.accept_due_at else "尽快"

@@ -99,4 +99,7 @@ def test_a_disputes_mediator_stays_on_it_when_it_is_transferred(services):
     [case] = all_cases(services)
     assert (case["state"], case["assignee"]["openid"]) == ("dispatched", "o_xsj_gl1")
     assert case["events"][-1]["action"] == "transfer" and "需要网格长出面" in case["events"][-1]["note"]
-    assert {p["openid"] for p in outbox(services)[pushes_before:]} >= {"o_xsj_gl1", "o_xsj_med1"}
+    pushes = outbox(services)[pushes_before:]
+    assert {p["openid"] for p in pushes} >= {"o_xsj_gl1", "o_xsj_med1"}
+    [told] = [p for p in pushes if p["openid"] == "o_xsj_gw1"]  # the grid worker who had it
+    assert told["payload"]["fields"]["status"] == "已转派"
