@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import case as sql_case, func, or_, select, update
+from sqlalchemy import case as sql_case, func, or_, select, text, update
 from sqlalchemy.orm import Session, selectinload
 
 from storage.models import (
@@ -132,6 +132,12 @@ class CaseRepository:
         return self.session.scalars(stmt).all()
 
     def open_at_building(self, kind: str, category: str | None, building_id: int, open_states: list[str]) -> Sequence[Case]:
+        """Open cases of a kind at a building. On PostgreSQL this first takes a per-building lock until
+        the transaction ends, so two reports of one problem arriving together cannot both miss each other
+        (SQLite writers are already serialised by BEGIN IMMEDIATE)."""
+        if self.session.get_bind().dialect.name == "postgresql":
+            self.session.execute(text("SELECT pg_advisory_xact_lock(:namespace, :building)"),
+                                 {"namespace": 5045, "building": building_id})
         stmt = select(Case).where(
             Case.kind == kind, Case.building_id == building_id, Case.state.in_(open_states),
             Case.duplicate_of_id.is_(None),

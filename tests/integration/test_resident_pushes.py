@@ -131,3 +131,24 @@ def test_reporting_the_same_problem_twice_is_not_a_second_case(wechat, services)
     assert "R20261124-0001" in again.reply
     [told] = resident_pushes(services, "o_resident_wang")
     assert "您之前已经报过了（工单 R20261124-0001）" in told["payload"]["text"]
+
+
+def test_two_neighbours_reporting_one_problem_at_the_same_moment_make_one_case(app, settings, services):
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from bot.wechat_simulator import WeChatSimulator
+    from tests.support.wechat_actions import client_transport
+
+    barrier = threading.Barrier(2)
+
+    def neighbour_reports(openid: str):
+        simulator = WeChatSimulator(client_transport(app.test_client()), token=settings.wechat.token, openid=openid)
+        barrier.wait(timeout=30)
+        return simulator.text("12号楼东单元电梯坏了，一直停在一楼")
+
+    with ThreadPoolExecutor(2) as pool:
+        replies = list(pool.map(neighbour_reports, ["o_resident_a", "o_resident_b"]))
+
+    assert all(r.status == 200 and "R20261124-0001" in r.reply for r in replies)
+    assert sorted(c["state"] for c in all_cases(services)) == ["dispatched", "rejected"]
