@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install run test bench bench-scheduler
+.PHONY: install run test browser bench bench-scheduler
 
 $(INSTALLED): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Linli needs Python 3.11 or newer ($(PYTHON) is older)"; exit 1; }
@@ -21,7 +21,12 @@ run: install
 	$(BIN)/linli seed
 	$(BIN)/linli run
 
-test: install
+# The workbench's browser tests drive Debian's chromium with Playwright (never `playwright install`).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } \
+		|| echo "chromium could not be installed: the browser tests will be skipped"
+
+test: install browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Benchmarks print figures and ratios against a baseline measured in the same run.

@@ -1,19 +1,17 @@
 """Who may see a case: its assignee, its team, the workers of its grid, community and street staff."""
 from __future__ import annotations
 
-from handlers.case_lifecycle import Actor
+from handlers.case_lifecycle import staff_actor
 from storage.models import Case, Staff
 
-
-def staff_actor(staff: Staff) -> Actor:
-    return Actor(
-        role=staff.role, name=staff.name, openid=staff.openid, staff_id=staff.id,
-        grid_ids=frozenset(g.id for g in staff.grids),
-    )
+__all__ = ["may_view", "staff_actor"]
 
 
-def may_view(case: Case, openid: str, staff: Staff | None) -> bool:
+def may_view(case: Case, openid: str, staff: Staff | None, *, followers: frozenset[str] = frozenset()) -> bool:
+    """Reporters and followers (residents whose duplicate report was merged) see their case; staff by role."""
     if case.reporter is not None and case.reporter.openid == openid:
+        return True
+    if openid in followers:
         return True
     if staff is None or not staff.active:
         return False

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from handlers.case_lifecycle import STATE_LABELS, State, step_of
+from handlers.escalation import level_name
 from handlers.timezone import local
 from storage.models import Case
 
@@ -31,6 +32,10 @@ def case_json(case: Case) -> dict:
             else None
         ),
         "team_name": case.team.name if case.team else None,
+        "escalation_level": level_name(case),
+        "duplicate_of": case.duplicate_of.number if case.duplicate_of is not None else None,
+        "reopen_count": case.reopen_count or 0,
+        "result": (case.details or {}).get("result"),
         "rating": case.rating,
         "rating_comment": case.rating_comment,
         "created_at": _iso(case.created_at),

@@ -195,6 +195,41 @@ def cases_show(case_no: str, as_json: bool) -> None:
         click.echo(f"  {event['at'][:16]}  {event['step']}  {event['by']}  {event['note']}")
 
 
+@main.command("workbench-link")
+@click.option("--as", "openid", required=True, help="The worker's openid, e.g. o_xsj_eng1.")
+@click.option("--case", "case_no", default=None, help="Open this case instead of the worker's list.")
+def workbench_link(openid: str, case_no: str | None) -> None:
+    """Print a signed, expiring link that opens the H5 workbench as this worker (local use)."""
+    from urllib.parse import quote
+
+    from bot import links
+
+    settings = _settings()
+    target = f"/w/cases/{case_no.strip().upper()}" if case_no else "/w/"
+    click.echo(f"{settings.public_base_url}/w/login?t={links.sign(settings.secret_key, openid)}&next={quote(target)}")
+
+
+@main.group()
+def deadlines() -> None:
+    """Deadline checks (the scheduler runs them; this runs them once by hand)."""
+
+
+@deadlines.command("sweep")
+def deadlines_sweep() -> None:
+    """Warn before and escalate on breach, once per case and deadline; safe to repeat."""
+    from bot.bootstrap import bootstrap
+    from handlers.deadlines import sweep
+
+    services = bootstrap(_settings())
+    try:
+        with services.uow() as uow:
+            report = sweep(uow, services.settings.domain, services.clock.now())
+            uow.commit()
+    finally:
+        services.close()
+    click.echo(f"提醒 {len(report.warned)} 件，升级督办 {len(report.escalated)} 件，已在最高级仍超时 {len(report.breached_at_top)} 件")
+
+
 main.add_command(nlu_group)
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import yaml
 
-from handlers.settings import Deadline, DomainSettings
+from handlers.settings import Deadline, DomainSettings, PointsRules
 from handlers.working_time import WorkingHours
 from nlu import NluSettings
 
@@ -70,6 +70,7 @@ class Settings:
     scheduler_lease_seconds: float
     community: dict  # street / communities / people, as written in config.yaml (for `linli seed`)
     raw: dict
+    var_dir: Path = Path("var")  # machine-local files: the dev secret, uploaded photos
 
 
 def config_path() -> Path:
@@ -111,6 +112,7 @@ def load(path: Path | None = None, *, env: dict | None = None, overrides: dict |
         scheduler_lease_seconds=float((raw.get("scheduler", {}) or {}).get("lease_seconds", 30)),
         community={k: raw.get(k) for k in ("street", "communities")},
         raw=raw,
+        var_dir=var,
     )
 
 
@@ -149,8 +151,15 @@ def _domain(raw: dict) -> DomainSettings:
         deadlines=deadlines,
         assignment_policy=(raw.get("routing", {}) or {}).get("repair_policy", "responsible"),
         errand_mode=(raw.get("routing", {}) or {}).get("errand_mode", "grab"),
+        errand_skills={
+            skill: tuple(words) for skill, words in ((raw.get("routing", {}) or {}).get("errand_skills", {}) or {}).items()
+        },
+        volunteer_max_open=int((raw.get("routing", {}) or {}).get("volunteer_max_open", 3)),
         dialogue_expires_after=timedelta(minutes=int(dialogue.get("expires_minutes", 30))),
         min_confidence=float((raw.get("nlu", {}) or {}).get("min_confidence", 0.5)),
+        warn_before=str((raw.get("escalation", {}) or {}).get("warn_before", "1h")),
+        escalate_after_reopens=int((raw.get("escalation", {}) or {}).get("after_reopens", 2)),
+        points=PointsRules(**(raw.get("points", {}) or {})),
     )
 
 

@@ -84,3 +84,25 @@ class LinliWeChatClient(WeChatClient):
         finally:
             if acquired:
                 lock.release()
+
+
+def oauth_openid(appid: str, secret: str, code: str, *, api_base_url: str, timeout: float) -> str:
+    """Exchange a snsapi_base OAuth `code` for the visitor's openid (sns/oauth2/access_token)."""
+    from wechatpy.oauth import WeChatOAuth
+
+    class _OAuth(WeChatOAuth):
+        API_BASE_URL = f"{api_base_url.rstrip('/')}/"
+
+        def _request(self, method, url_or_endpoint, **kwargs):
+            kwargs.setdefault("timeout", timeout)  # wechatpy sets none
+            return super()._request(method, url_or_endpoint, **kwargs)
+
+    result = _OAuth(appid, secret, redirect_uri="").fetch_access_token(code)
+    return result["openid"]
+
+
+def oauth_authorize_url(appid: str, redirect_uri: str, state: str) -> str:
+    """Where to send a visitor so WeChat tells us who they are (snsapi_base: silent, openid only)."""
+    from wechatpy.oauth import WeChatOAuth
+
+    return WeChatOAuth(appid, "", redirect_uri, scope="snsapi_base", state=state).authorize_url

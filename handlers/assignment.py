@@ -48,7 +48,7 @@ def route(case: Case, uow: "UnitOfWork", settings: DomainSettings) -> Assignment
     if case.kind == "dispute":
         return assign_dispute(case, uow)
     if case.kind == "errand":
-        return assign_errand(case, uow, settings.errand_mode)
+        return assign_errand(case, uow, settings.errand_mode, settings)
     raise ValueError(f"unknown case kind {case.kind!r}")
 
 
@@ -58,6 +58,8 @@ def assign_repair(case: Case, uow: "UnitOfWork", policy: str = "responsible") ->
     members = [m for m in team.members if m.active] if team else []
     if members:
         responsible = [m for m in members if any(g.id == case.grid_id for g in m.grids)]
+        if policy == "round_robin":
+            return Assignment(_next_in_turn(members, team, uow), team)
         pool = responsible if (policy == "responsible" and responsible) else members
         return Assignment(_least_loaded(pool, uow), team)
     worker = grid_worker(case.grid_id, uow)
@@ -76,19 +78,47 @@ def assign_dispute(case: Case, uow: "UnitOfWork") -> Assignment | None:
     return Assignment(worker, helpers=helpers)
 
 
-def assign_errand(case: Case, uow: "UnitOfWork", mode: str = "grab") -> Assignment | None:
-    """Volunteers of the grid: all of them may grab it, or the least loaded one gets it."""
-    volunteers = list(uow.directory.staff_for_grid(case.grid_id, role="volunteer"))
-    if not volunteers:
+def errand_skill(description: str, skills: dict[str, tuple[str, ...]]) -> str | None:
+    """The skill an errand calls for (买药, 陪诊, …), from the words of the request; None for plain 跑腿."""
+    for skill, words in skills.items():
+        if skill in description or any(word in description for word in words):
+            return skill
+    return None
+
+
+def assign_errand(case: Case, uow: "UnitOfWork", mode: str = "grab",
+                  settings: DomainSettings | None = None) -> Assignment | None:
+    """Volunteers near the case who are available and have the skill: the grid's first, then the
+    community's. All of them may grab it, or (assign mode) the least loaded one gets it."""
+    settings = settings or DomainSettings()
+    skill = errand_skill(case.description or "", settings.errand_skills)
+    nearby = list(uow.directory.staff_for_grid(case.grid_id, role="volunteer"))
+    further = [v for v in uow.directory.staff_of_community(case.community_id) if v.role == "volunteer" and v not in nearby]
+    loads = uow.cases.open_counts_by_assignee([v.id for v in nearby + further]) if nearby or further else {}
+    tiers = []
+    for people in (nearby, further):
+        free = [v for v in people if loads.get(v.id, 0) < settings.volunteer_max_open]
+        tiers += [[v for v in free if skill in (v.skills or [])], free] if skill else [free]
+    # With a skill: skilled nearby, anyone nearby, skilled further, anyone further.
+    candidates = next((tier for tier in tiers if tier), [])
+    if not candidates:
         return None
+    if skill:
+        case.details = {**(case.details or {}), "skill": skill}
     if mode == "assign":
-        return Assignment(_least_loaded(volunteers, uow))
-    return Assignment(None, pool=tuple(volunteers))
+        return Assignment(_least_loaded(candidates, uow))
+    return Assignment(None, pool=tuple(candidates))
 
 
 def grid_worker(grid_id: int, uow: "UnitOfWork") -> Staff | None:
     workers = uow.directory.staff_for_grid(grid_id, role="grid_worker")
     return _least_loaded(list(workers), uow) if workers else None
+
+
+def _next_in_turn(members: list[Staff], team: Team, uow: "UnitOfWork") -> Staff:
+    """Round robin within a team: whoever has been given the fewest of the team's cases so far."""
+    given = uow.cases.counts_by_assignee([m.id for m in members], team_id=team.id)
+    return min(members, key=lambda m: (given.get(m.id, 0), m.id))
 
 
 def _least_loaded(pool: list[Staff], uow: "UnitOfWork") -> Staff:

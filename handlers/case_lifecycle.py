@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from storage.models import Case, CaseEvent
+from storage.models import Case, CaseEvent, Staff
 
 
 class State(StrEnum):
@@ -74,6 +74,9 @@ TRANSITIONS: dict[tuple[State | None, str], Transition] = {
     (None, "open"): _t(S.REPORTED, "信息上报", C.SYSTEM, C.REPORTER, C.GRID, C.STAFF),
     (S.REPORTED, "register"): _t(S.REGISTERED, "核实立案", C.SYSTEM, C.GRID, C.STAFF),
     (S.REPORTED, "reject"): _t(S.REJECTED, "核实立案", C.SYSTEM, C.GRID, C.STAFF),
+    # Out of scope after all (found on the spot, or returned as nobody's business): 不予立案.
+    (S.REGISTERED, "reject"): _t(S.REJECTED, "核实立案", C.GRID, C.STAFF),
+    (S.RETURNED, "reject"): _t(S.REJECTED, "核实立案", C.GRID, C.STAFF),
     (S.REGISTERED, "dispatch"): _t(S.DISPATCHED, "分流交办", C.SYSTEM, C.GRID, C.STAFF),
     (S.RETURNED, "dispatch"): _t(S.DISPATCHED, "分流交办", C.SYSTEM, C.GRID, C.STAFF),
     (S.REOPENED, "dispatch"): _t(S.DISPATCHED, "分流交办", C.SYSTEM, C.GRID, C.STAFF),
@@ -89,6 +92,10 @@ TRANSITIONS: dict[tuple[State | None, str], Transition] = {
     (S.RETURNED, "escalate"): _t(S.ESCALATED, "跟踪处理", C.SYSTEM, C.GRID, C.STAFF),
     (S.REOPENED, "escalate"): _t(S.ESCALATED, "跟踪处理", C.SYSTEM, C.GRID, C.STAFF),
     (S.ESCALATED, "escalate"): _t(S.ESCALATED, "跟踪处理", C.SYSTEM, C.STAFF),
+    # 督办 presses the handler rather than taking the case away: the assignee may still work it.
+    (S.ESCALATED, "accept"): _t(S.IN_PROGRESS, "跟踪处理", C.ASSIGNEE),
+    (S.ESCALATED, "note"): _t(S.ESCALATED, "跟踪处理", C.ASSIGNEE, C.GRID, C.STAFF),
+    (S.ESCALATED, "resolve"): _t(S.RESOLVED, "事件反馈", C.ASSIGNEE),
     (S.IN_PROGRESS, "resolve"): _t(S.RESOLVED, "事件反馈", C.ASSIGNEE),
     (S.RESOLVED, "rate"): _t(S.CLOSED, "考核评价", C.REPORTER),
     (S.RESOLVED, "reopen"): _t(S.REOPENED, "考核评价", C.REPORTER, C.STAFF),
@@ -118,6 +125,14 @@ class Actor:
 
 
 SYSTEM = Actor(role="system", name="系统")
+
+
+def staff_actor(staff: Staff) -> Actor:
+    """A staff member as an actor, with the grids they are responsible for."""
+    return Actor(
+        role=staff.role, name=staff.name, openid=staff.openid, staff_id=staff.id,
+        grid_ids=frozenset(g.id for g in staff.grids),
+    )
 STAFF_ROLES = frozenset({"community_staff", "street_staff", "department_staff"})
 
 

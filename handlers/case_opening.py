@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from handlers import case_lifecycle as lifecycle
 from handlers.assignment import Assignment, route
 from handlers.case_lifecycle import SYSTEM, Actor
+from handlers.duplicates import find_original
 from handlers.settings import DomainSettings
 from handlers.timezone import local
 from storage.models import Case, Resident
@@ -67,9 +68,14 @@ def open_and_route(
 ) -> tuple[Case, Assignment | None]:
     """The whole first half of the loop for a clear report: 信息上报, 核实立案, 分流交办.
 
-    Without anyone to route to, the case stays registered for staff to dispatch by hand.
+    Without anyone to route to, the case stays registered for staff to dispatch by hand. A report that
+    repeats an open case is rejected as a duplicate and linked to it; the reporter then follows the
+    original, which is returned (with assignment None) so the reply names the case being worked on.
     """
+    original = find_original(new, uow)
     case = open_case(new, reporter, uow, at=at)
+    if original is not None:
+        return merge_duplicate(case, original, reporter, uow, at=at), None
     uow.record(lifecycle.apply(case, "register", SYSTEM, at=at, note="描述清楚、位置明确，系统自动立案"))
     assignment = route(case, uow, settings)
     if assignment is not None:
@@ -77,11 +83,24 @@ def open_and_route(
     return case, assignment
 
 
+def merge_duplicate(case: Case, original: Case, reporter: Resident, uow: "UnitOfWork", *, at: datetime) -> Case:
+    """核实立案 finds a repeat: reject the new case as a duplicate and let its reporter follow the original."""
+    case.duplicate_of = original
+    case.duplicate_of_id = original.id
+    uow.record(lifecycle.apply(case, "reject", SYSTEM, at=at, note=f"与工单 {original.number} 重复，已合并办理"))
+    if original.reporter_id != reporter.id:
+        uow.flush()
+        uow.followers.follow(original.id, reporter.id, now=at)
+    return original
+
+
 def dispatch(
     case: Case, assignment: Assignment, settings: DomainSettings, uow: "UnitOfWork", *, at: datetime, note: str,
-    actor: Actor = SYSTEM,
+    actor: Actor = SYSTEM, action: str = "dispatch",
 ) -> None:
-    """分流交办: set who has the case (or the pool that may grab it) and its deadlines."""
+    """分流交办 (or 转派 with action="transfer"): set who has the case (or the pool that may grab it) and its deadlines."""
+    if not lifecycle.can_apply(case, action, actor):
+        lifecycle.apply(case, action, actor, at=at)  # raises, saying why, before anything changes
     case.assignee = assignment.assignee
     case.assignee_id = assignment.assignee.id if assignment.assignee else None
     case.team = assignment.team
@@ -94,4 +113,4 @@ def dispatch(
     deadline = settings.deadline_for(case.kind, case.category)
     case.accept_due_at = settings.working_hours.add(at, deadline.accept_within)
     case.resolve_due_at = settings.working_hours.add(at, deadline.resolve_within)
-    uow.record(lifecycle.apply(case, "dispatch", actor, at=at, note=f"{note}：{assignment.handler_label}"))
+    uow.record(lifecycle.apply(case, action, actor, at=at, note=f"{note}：{assignment.handler_label}"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from handlers import forms, repair, smalltalk
+from handlers import forms, repair, smalltalk, worker_commands
 from handlers.turn import Outcome, Turn
 
 if TYPE_CHECKING:
@@ -39,6 +39,9 @@ def check_routes() -> None:
 
 
 def route(turn: Turn, uow: "UnitOfWork") -> Outcome:
+    command = worker_commands.handle(turn, uow)  # a worker's “签收 R…” comes before forms and intents
+    if command is not None:
+        return command
     state = turn.state
     note = ""
     if state.form and state.expires_at is not None and turn.now >= state.expires_at:

@@ -5,7 +5,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import case as sql_case, delete, func, or_, select, text, update
 from sqlalchemy.orm import Session, selectinload
 
 from storage.models import (
@@ -69,6 +69,15 @@ class DirectoryRepository:
             Staff.community_id == community_id, Staff.role == "community_staff", Staff.active.is_(True)
         )
         return self.session.scalars(stmt.order_by(Staff.id)).all()
+
+    def staff_of_community(self, community_id: int) -> Sequence[Staff]:
+        """Active people of a community (and of the street above it), for choosing whom to hand a case to."""
+        stmt = (
+            select(Staff)
+            .where(Staff.active.is_(True), or_(Staff.community_id == community_id, Staff.community_id.is_(None)))
+            .order_by(Staff.role, Staff.id)
+        )
+        return self.session.scalars(stmt).all()
 
     def escalation_contacts(self, community_id: int, level: str) -> Sequence[Staff]:
         stmt = (
@@ -201,6 +210,44 @@ class CaseRepository:
             overdue=sum(1 for c in due_in_week if _finished_late(c, now)), escalated=count("escalate"),
         )
 
+    def open_at_building(self, kind: str, category: str | None, building_id: int, open_states: list[str]) -> Sequence[Case]:
+        """Open cases of a kind at a building. On PostgreSQL this first takes a per-building lock until
+        the transaction ends, so two reports of one problem arriving together cannot both miss each other
+        (SQLite writers are already serialised by BEGIN IMMEDIATE)."""
+        if self.session.get_bind().dialect.name == "postgresql":
+            self.session.execute(text("SELECT pg_advisory_xact_lock(:namespace, :building)"),
+                                 {"namespace": 5045, "building": building_id})
+        stmt = select(Case).where(
+            Case.kind == kind, Case.building_id == building_id, Case.state.in_(open_states),
+            Case.duplicate_of_id.is_(None),
+        )
+        stmt = stmt.where(Case.category == category) if category else stmt.where(Case.category.is_(None))
+        return self.session.scalars(stmt.order_by(Case.id)).all()
+
+    def open_cases(self, *, open_states: Sequence[str], assignee_id: int | None = None,
+                   grid_ids: Sequence[int] | None = None, community_id: int | None = None,
+                   kind: str | None = None, unassigned: bool = False, limit: int = 300) -> Sequence[Case]:
+        """Open cases narrowed by who has them, where they are, or what they are; oldest first."""
+        stmt = select(Case).where(Case.state.in_(list(open_states)))
+        if assignee_id is not None:
+            stmt = stmt.where(Case.assignee_id == assignee_id)
+        if grid_ids is not None:
+            stmt = stmt.where(Case.grid_id.in_(list(grid_ids)))
+        if community_id is not None:
+            stmt = stmt.where(Case.community_id == community_id)
+        if kind is not None:
+            stmt = stmt.where(Case.kind == kind)
+        if unassigned:
+            stmt = stmt.where(Case.assignee_id.is_(None))
+        return self.session.scalars(stmt.order_by(Case.created_at, Case.id).limit(limit)).all()
+
+    def counts_by_assignee(self, staff_ids: list[int], *, team_id: int | None = None) -> dict[int, int]:
+        """How many cases (open or not) each person has been given, within one team when given."""
+        stmt = select(Case.assignee_id, func.count()).where(Case.assignee_id.in_(staff_ids)).group_by(Case.assignee_id)
+        if team_id is not None:
+            stmt = stmt.where(Case.team_id == team_id)
+        return dict(self.session.execute(stmt).all())
+
     def open_counts_by_assignee(self, staff_ids: list[int]) -> dict[int, int]:
         stmt = (
             select(Case.assignee_id, func.count())
@@ -329,6 +376,21 @@ class OutboxRepository:
             return list(reversed(newest))
         return self.session.scalars(stmt.order_by(OutboxMessage.id).limit(limit)).all()
 
-    def failed(self, *, limit: int = 100) -> Sequence[OutboxMessage]:
+    def failed(self, *, limit: int = 100, community_id: int | None = None) -> Sequence[OutboxMessage]:
+        """Pushes that failed for good, newest first; only those about one community's cases when given."""
         stmt = select(OutboxMessage).where(OutboxMessage.failed_at.is_not(None)).order_by(OutboxMessage.id.desc())
+        if community_id is not None:
+            stmt = stmt.join(Case, Case.id == OutboxMessage.case_id).where(Case.community_id == community_id)
         return self.session.scalars(stmt.limit(limit)).all()
+
+    def status_counts(self, *, community_id: int | None = None) -> dict[str, int]:
+        """How many pushes are sent, pending (incl. retrying) and failed (about one community's cases when given)."""
+        status = sql_case(
+            (OutboxMessage.sent_at.is_not(None), "sent"), (OutboxMessage.failed_at.is_not(None), "failed"),
+            else_="pending",
+        )
+        stmt = select(status, func.count()).select_from(OutboxMessage).group_by(status)
+        if community_id is not None:
+            stmt = stmt.join(Case, Case.id == OutboxMessage.case_id).where(Case.community_id == community_id)
+        counts = dict(self.session.execute(stmt).all())
+        return {name: int(counts.get(name, 0)) for name in ("sent", "pending", "failed")}

@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from storage.closed_loop_repositories import DeadlineAlertRepository, FollowerRepository, PointsRepository
 from storage.repositories import (
     CaseRepository, DialogueRepository, DirectoryRepository, InboundRepository, OutboxRepository,
     ResidentRepository,
@@ -30,6 +31,9 @@ class UnitOfWork:
         self.inbound = InboundRepository(self.session)
         self.dialogues = DialogueRepository(self.session)
         self.outbox = OutboxRepository(self.session)
+        self.followers = FollowerRepository(self.session)
+        self.deadline_alerts = DeadlineAlertRepository(self.session)
+        self.points = PointsRepository(self.session)
         return self
 
     def __exit__(self, *exc_info) -> None:

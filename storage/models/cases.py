@@ -45,6 +45,7 @@ class Case(Base):
     reporter: Mapped[Resident | None] = relationship()
     assignee: Mapped[Staff | None] = relationship()
     team: Mapped[Team | None] = relationship()
+    duplicate_of: Mapped["Case | None"] = relationship(remote_side=[id])
     events: Mapped[list["CaseEvent"]] = relationship(
         back_populates="case", order_by="CaseEvent.id", cascade="all, delete-orphan"
     )

@@ -65,7 +65,8 @@ def test_a_rating_of_two_or_less_reopens_the_case_and_sends_it_back_to_its_handl
     assert case["state"] == "dispatched" and case["assignee"]["openid"] == "o_xsj_eng1"
     assert [e["action"] for e in case["events"]][-2:] == ["reopen", "dispatch"]
     assert "还是漏水" in case["events"][-2]["note"]
-    assert [p["openid"] for p in outbox(services)[pushes_before:]] == ["o_xsj_eng1"]
+    # The handler gets the case again; the resident hears who is coming back.
+    assert [p["openid"] for p in outbox(services)[pushes_before:]] == ["o_xsj_eng1", "o_resident_route"]
 
 
 def test_resolving_needs_a_result(services):
@@ -82,3 +83,23 @@ def test_the_reporter_can_cancel_an_open_case(services):
     act(services, number, lambda c, uow, at: case_actions.cancel(c, resident_actor(c.reporter), "已经好了", uow, at=at))
 
     assert all_cases(services)[0]["state"] == "cancelled"
+
+
+def test_a_disputes_mediator_stays_on_it_when_it_is_transferred(services):
+    number, _ = open_case_in_grid(services, "dispute", "xsj-1")
+    pushes_before = len(outbox(services))
+
+    def transfer(case, uow, at):
+        to = uow.directory.staff_by_openid("o_xsj_gl1")  # the grid leader takes it over
+        case_actions.hand_over(case, staff(uow, "o_xsj_staff_chen"), to, "需要网格长出面", uow,
+                               services.settings.domain, at=at)
+
+    act(services, number, transfer)
+
+    [case] = all_cases(services)
+    assert (case["state"], case["assignee"]["openid"]) == ("dispatched", "o_xsj_gl1")
+    assert case["events"][-1]["action"] == "transfer" and "需要网格长出面" in case["events"][-1]["note"]
+    pushes = outbox(services)[pushes_before:]
+    assert {p["openid"] for p in pushes} >= {"o_xsj_gl1", "o_xsj_med1"}
+    [told] = [p for p in pushes if p["openid"] == "o_xsj_gw1"]  # the grid worker who had it
+    assert told["payload"]["fields"]["status"] == "已转派"

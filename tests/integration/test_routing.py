@@ -66,3 +66,47 @@ def test_a_repair_goes_to_the_team_member_responsible_for_its_grid(services, cat
 
     assert assignment.assignee.openid == expected
     assert assignment.team.kind == category
+
+
+def open_errand(services, grid_code: str, description: str):
+    with services.uow() as uow:
+        grid = next(g for c in uow.directory.communities() for g in c.grids if g.code == grid_code)
+        resident = uow.residents.get_or_create("o_resident_route", now=services.clock.now())
+        _, assignment = open_and_route(
+            NewCase(kind="errand", category=None, description=description, community_id=grid.community_id,
+                    grid_id=grid.id), resident, uow, services.settings.domain, at=services.clock.now())
+        uow.commit()
+        return assignment
+
+
+@pytest.mark.parametrize(
+    "grid, description, expected",
+    [
+        ("xsj-1", "帮俺去药店买盒降压药", ["o_xsj_vol1"]),  # 买药: only 杨帆 of the grid has it
+        ("xsj-2", "下周三陪我去医院复查", ["o_xsj_vol2"]),  # 陪诊
+        ("xsj-1", "帮我交一下这个月的电费", ["o_xsj_vol1", "o_xsj_vol3"]),  # nobody in xsj-1 does 代缴: the grid's volunteers
+        ("xsj-1", "帮我把信送到服务中心", ["o_xsj_vol1", "o_xsj_vol3"]),  # plain 跑腿
+    ],
+)
+def test_an_errand_goes_to_nearby_volunteers_with_the_skill_it_needs(services, grid, description, expected):
+    assignment = open_errand(services, grid, description)
+
+    assert sorted(v.openid for v in assignment.pool) == expected
+
+
+def test_a_volunteer_with_enough_open_errands_is_not_offered_more(services):
+    settings = replace(services.settings.domain, errand_mode="assign", volunteer_max_open=1)
+    first = open_case_in_grid(services, "errand", "xsj-1", settings=settings)[1].assignee
+    second = open_case_in_grid(services, "errand", "xsj-1", settings=settings)[1].assignee
+    third = open_case_in_grid(services, "errand", "xsj-1", settings=settings)[1].assignee
+
+    assert {first.openid, second.openid} == {"o_xsj_vol1", "o_xsj_vol3"}
+    assert third.openid == "o_xsj_vol2"  # both of the grid are busy: a volunteer of the next grid
+
+
+def test_round_robin_takes_turns_within_the_team(services):
+    settings = replace(services.settings.domain, assignment_policy="round_robin")
+    given = [open_case_in_grid(services, "repair", "xsj-1", category="engineering", settings=settings)[1].assignee.openid
+             for _ in range(4)]
+
+    assert given == ["o_xsj_eng1", "o_xsj_eng2", "o_xsj_eng1", "o_xsj_eng2"]

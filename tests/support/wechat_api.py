@@ -40,6 +40,7 @@ class WeChatApiStandIn:
         self._token_numbers = itertools.count(1)
         self._msgids = itertools.count(1000)
         self._current: str | None = None
+        self._oauth_codes: dict[str, str] = {}
         self._lock = threading.Lock()
         self._server = make_server("127.0.0.1", 0, self._wsgi, threaded=True, request_handler=_QuietHandler)
         self.base_url = f"http://127.0.0.1:{self._server.server_port}"
@@ -72,6 +73,13 @@ class WeChatApiStandIn:
     def delay_next(self, endpoint: str, seconds: float, *, times: int = 1) -> None:
         with self._lock:
             self._delays[endpoint].extend([seconds] * times)
+
+    def oauth_code_for(self, openid: str) -> str:
+        """What WeChat would hand the browser after snsapi_base authorisation of this person (single use)."""
+        with self._lock:
+            code = f"CODE-{next(self._token_numbers)}"
+            self._oauth_codes[code] = openid
+            return code
 
     def expire_tokens(self) -> None:
         """Every token issued so far becomes invalid (the next call gets 40001)."""
@@ -119,6 +127,15 @@ class WeChatApiStandIn:
         return Response(json.dumps(response), content_type="application/json")(environ, start_response)
 
     def _answer(self, endpoint: str, request: Request, body: dict, failure) -> dict:
+        if endpoint == "/sns/oauth2/access_token":  # web OAuth: a code for the visitor's openid
+            if failure and failure[0] != "http":
+                return {"errcode": failure[0], "errmsg": failure[1]}
+            with self._lock:
+                openid = self._oauth_codes.pop(request.args.get("code", ""), None)
+            if openid is None or request.args.get("grant_type") != "authorization_code":
+                return {"errcode": 40029, "errmsg": "invalid code"}
+            return {"access_token": "OAUTH-TOKEN", "expires_in": 7200, "refresh_token": "R", "openid": openid,
+                    "scope": "snsapi_base"}
         if endpoint in ("token", "stable_token"):
             if failure and failure[0] != "http":
                 return {"errcode": failure[0], "errmsg": failure[1]}

@@ -1,7 +1,7 @@
 """scheduling: scheduled pushes, scheduler lease, APScheduler job store
 
 Revision ID: 0004
-Revises: 0001
+Revises: 0003
 Create Date: 2026-11-24 05:23:40.767259
 """
 from alembic import op
@@ -10,7 +10,7 @@ import storage.models.base
 
 
 revision = '0004'
-down_revision = '0001'
+down_revision = '0003'
 branch_labels = None
 depends_on = None
 
