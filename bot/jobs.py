@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from bot.outbox import drain
-from handlers import digests
+from handlers import deadlines, digests, followups
 
 log = logging.getLogger(__name__)
 _services = None
@@ -46,3 +46,23 @@ def weekly_summary() -> None:
         report = digests.weekly_summaries(uow, now=services().clock.now())
         uow.commit()
     log.info("digest.weekly queued=%s", report.queued)
+
+
+def deadline_sweep() -> None:
+    """Warn before 签收/办结 deadlines; escalate (督办) on breach. Idempotent."""
+    with services().uow() as uow:
+        report = deadlines.sweep(uow, services().settings.domain, services().clock.now())
+        uow.commit()
+    if report.changed:
+        log.info("deadlines.swept warned=%s escalated=%s at_top=%s",
+                 len(report.warned), len(report.escalated), len(report.breached_at_top))
+
+
+def rating_followups() -> None:
+    """Ask once more for a rating a day after 办结; archive unrated cases as "no feedback" after a week."""
+    with services().uow() as uow:
+        report = followups.rating_followups(uow, services().settings.domain, now=services().clock.now())
+        uow.commit()
+    if report.asked_again or report.closed_without_rating:
+        log.info("followups.done asked_again=%s closed_without_rating=%s",
+                 len(report.asked_again), len(report.closed_without_rating))

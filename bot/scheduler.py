@@ -40,6 +40,11 @@ def job_specs(settings) -> list[JobSpec]:
         JobSpec("deliver_outbox", "bot.jobs:deliver_outbox",
                 IntervalTrigger(seconds=settings.outbox.poll_seconds, timezone=TIMEZONE),
                 coalesce=True, misfire_grace_time=None),
+        # Sweeps are idempotent and always current: after downtime, one catch-up run, however late.
+        JobSpec("deadline_sweep", "bot.jobs:deadline_sweep", IntervalTrigger(minutes=5, timezone=TIMEZONE),
+                coalesce=True, misfire_grace_time=None),
+        JobSpec("rating_followups", "bot.jobs:rating_followups", IntervalTrigger(minutes=30, timezone=TIMEZONE),
+                coalesce=True, misfire_grace_time=None),
         # A digest missed at 08:00 (scheduler down) still goes out until 10:00, once; later it is
         # skipped with APScheduler's "was missed by" log line.
         JobSpec("daily_digest", "bot.jobs:daily_digest", CronTrigger(hour=8, minute=0, timezone=TIMEZONE),

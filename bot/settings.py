@@ -143,6 +143,7 @@ def _domain(raw: dict) -> DomainSettings:
     deadlines = {
         key: Deadline(**value) for key, value in (raw.get("deadlines", {}) or {"default": {}}).items()
     }
+    followups = raw.get("followups", {}) or {}
     return DomainSettings(
         account_name=raw.get("account_name", "邻里"),
         working_hours=WorkingHours(
@@ -160,6 +161,8 @@ def _domain(raw: dict) -> DomainSettings:
         warn_before=str((raw.get("escalation", {}) or {}).get("warn_before", "1h")),
         escalate_after_reopens=int((raw.get("escalation", {}) or {}).get("after_reopens", 2)),
         points=PointsRules(**(raw.get("points", {}) or {})),
+        rating_reminder_after=timedelta(hours=float(followups.get("rating_reminder_after_hours", 24))),
+        close_unrated_after=timedelta(days=float(followups.get("close_unrated_after_days", 7))),
     )
 
 

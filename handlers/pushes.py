@@ -96,7 +96,8 @@ def _handlers_of(case, uow) -> list:
 
 
 # -- residents ----------------------------------------------------------------------------------
-def _resident(case, resident, at: datetime, key: str, text: str, status: str, detail: str) -> PushRequest | None:
+def resident_push(case, resident, at: datetime, key: str, text: str, status: str, detail: str) -> PushRequest | None:
+    """A case update for a resident: text inside WeChat's 48 h window, a template outside it."""
     if resident is None:
         return None
     inside = resident.last_inbound_at is not None and at - resident.last_inbound_at < CUSTOMER_SERVICE_WINDOW
@@ -117,8 +118,8 @@ def _resident(case, resident, at: datetime, key: str, text: str, status: str, de
 def _to_residents(case, event: CaseTransitioned, uow, *, reporter_text: str, follower_text: str, status: str,
                   detail: str) -> list[PushRequest]:
     key, at = f"event:{event.event.id}", event.event.at
-    found = [_resident(case, case.reporter, at, key, reporter_text, status, detail)]
-    found += [_resident(case, r, at, key, follower_text, status, detail) for r in uow.followers.of_case(case.id)]
+    found = [resident_push(case, case.reporter, at, key, reporter_text, status, detail)]
+    found += [resident_push(case, r, at, key, follower_text, status, detail) for r in uow.followers.of_case(case.id)]
     return [p for p in found if p is not None]
 
 
@@ -205,7 +206,7 @@ def _plan_reject(event: CaseTransitioned, uow) -> list[PushRequest]:
         text = f"这个问题您之前已经报过了（工单 {original.number}），我们正在处理，进展会及时告诉您。"
     else:
         text = f"您反映的问题邻居已经报过了（工单 {original.number}），我们已合并办理，进展会同步告诉您。"
-    push = _resident(original, case.reporter, event.event.at, f"merged:{case.number}", text, "已合并",
+    push = resident_push(original, case.reporter, event.event.at, f"merged:{case.number}", text, "已合并",
                      f"并入{original.number}")
     return [push] if push else []
 

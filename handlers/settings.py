@@ -38,6 +38,8 @@ class DomainSettings:
     warn_before: str = "1h"  # warn the assignee this much working time before a deadline
     escalate_after_reopens: int = 2  # a case reopened this many times escalates
     points: PointsRules = field(default_factory=PointsRules)
+    rating_reminder_after: timedelta = timedelta(hours=24)  # ask once more if a resolved case is not rated
+    close_unrated_after: timedelta = timedelta(days=7)  # then archive it as "no feedback" (never as satisfied)
 
     def deadline_for(self, kind: str, category: str | None) -> Deadline:
         for key in (f"{kind}.{category}", kind, "default"):

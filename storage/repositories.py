@@ -177,6 +177,17 @@ class CaseRepository:
         stmt = select(Case).where(Case.reporter_id == resident_id).order_by(Case.id.desc()).limit(limit)
         return self.session.scalars(stmt).all()
 
+    def resolved_unrated(self, *, before: datetime, limit: int = 500) -> Sequence[Case]:
+        """Resolved cases still waiting for a rating, last changed before `before`."""
+        stmt = (
+            select(Case)
+            .where(Case.state == "resolved", Case.updated_at < before)
+            .order_by(Case.updated_at, Case.id)
+            .limit(limit)
+            .options(selectinload(Case.events))
+        )
+        return self.session.scalars(stmt).all()
+
     def grid_workload(self, grid_id: int, *, now: datetime) -> Workload:
         """Cases being worked on in a grid, how many are past a deadline, how many await a rating."""
         cases = self.session.scalars(
