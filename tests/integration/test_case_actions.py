@@ -34,7 +34,7 @@ def test_the_first_volunteer_to_grab_an_errand_gets_it_and_the_second_is_refused
     assert case["state"] == "in_progress" and case["assignee"]["openid"] == "o_xsj_vol3"
 
 
-def _resolved_repair(services) -> str:
+def resolved_repair(services) -> str:
     number, _ = open_case_in_grid(services, "repair", "xsj-1", category="engineering")
     act(services, number, lambda c, uow, at: case_actions.accept(c, staff(uow, "o_xsj_eng1"), uow, at=at))
     act(services, number, lambda c, uow, at: case_actions.resolve(c, staff(uow, "o_xsj_eng1"), "已更换阀门", uow, at=at))
@@ -42,7 +42,7 @@ def _resolved_repair(services) -> str:
 
 
 def test_a_good_rating_closes_the_case_with_the_rating_kept(services):
-    number = _resolved_repair(services)
+    number = resolved_repair(services)
 
     reopened = act(services, number, lambda c, uow, at: case_actions.rate(
         c, c.reporter, 5, "师傅修得挺好", uow, services.settings.domain, at=at))
@@ -54,7 +54,7 @@ def test_a_good_rating_closes_the_case_with_the_rating_kept(services):
 
 
 def test_a_rating_of_two_or_less_reopens_the_case_and_sends_it_back_to_its_handler(services):
-    number = _resolved_repair(services)
+    number = resolved_repair(services)
     pushes_before = len(outbox(services))
 
     reopened = act(services, number, lambda c, uow, at: case_actions.rate(

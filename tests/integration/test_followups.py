@@ -4,16 +4,9 @@ from __future__ import annotations
 
 from handlers import case_actions
 from handlers.followups import rating_followups
-from tests.integration.test_case_actions import act, staff
-from tests.integration.test_routing import open_case_in_grid
+from tests.integration.test_case_actions import act
+from tests.integration.test_case_actions import resolved_repair as resolved_case
 from tests.support.inspect import all_cases, outbox
-
-
-def resolved_case(services) -> str:
-    number, _ = open_case_in_grid(services, "repair", "xsj-1", category="engineering")
-    act(services, number, lambda c, uow, at: case_actions.accept(c, staff(uow, "o_xsj_eng1"), uow, at=at))
-    act(services, number, lambda c, uow, at: case_actions.resolve(c, staff(uow, "o_xsj_eng1"), "已修好", uow, at=at))
-    return number
 
 
 def follow_up(services):
