@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from storage.meeting_repositories import MeetingRepository
 from storage.repositories import (
     CaseRepository, DialogueRepository, DirectoryRepository, InboundRepository, OutboxRepository,
     ResidentRepository,
@@ -30,6 +31,7 @@ class UnitOfWork:
         self.inbound = InboundRepository(self.session)
         self.dialogues = DialogueRepository(self.session)
         self.outbox = OutboxRepository(self.session)
+        self.meetings = MeetingRepository(self.session)
         return self
 
     def __exit__(self, *exc_info) -> None:

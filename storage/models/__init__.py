@@ -3,10 +3,12 @@ from storage.models.base import Base, UTCDateTime
 from storage.models.cases import Case, CaseCounter, CaseEvent
 from storage.models.dialogue import DialogueState
 from storage.models.directory import Building, Community, EscalationContact, Grid, Staff, StaffGrid, Team
+from storage.models.meetings import Meeting, MeetingSignup, TopicProposal
 from storage.models.messaging import InboundMessage, OutboxMessage
 from storage.models.residents import Resident
 
 __all__ = [
     "Base", "UTCDateTime", "Building", "Case", "CaseCounter", "CaseEvent", "Community", "DialogueState",
     "EscalationContact", "Grid", "InboundMessage", "OutboxMessage", "Resident", "Staff", "StaffGrid", "Team",
+    "Meeting", "MeetingSignup", "TopicProposal",
 ]
