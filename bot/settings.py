@@ -10,7 +10,7 @@ from pathlib import Path
 
 import yaml
 
-from handlers.settings import Deadline, DomainSettings
+from handlers.settings import Deadline, DomainSettings, MeetingSeries
 from handlers.working_time import WorkingHours
 from nlu import NluSettings
 
@@ -105,7 +105,7 @@ def load(path: Path | None = None, *, env: dict | None = None, overrides: dict |
         domain=_domain(raw),
         outbox=OutboxSettings(**(raw.get("outbox", {}) or {})),
         scheduler_in_process=bool((raw.get("scheduler", {}) or {}).get("in_process", True)),
-        community={k: raw.get(k) for k in ("street", "communities")},
+        community={k: raw.get(k) for k in ("street", "communities", "meetings")},
         raw=raw,
     )
 
@@ -147,7 +147,40 @@ def _domain(raw: dict) -> DomainSettings:
         errand_mode=(raw.get("routing", {}) or {}).get("errand_mode", "grab"),
         dialogue_expires_after=timedelta(minutes=int(dialogue.get("expires_minutes", 30))),
         min_confidence=float((raw.get("nlu", {}) or {}).get("min_confidence", 0.5)),
+        meeting_series=meeting_series(raw.get("meetings")),
+        meeting_weeks_ahead=int((raw.get("meetings", {}) or {}).get("weeks_ahead", 4)),
+        grid_points=_grid_points(raw.get("communities") or []),
     )
+
+
+def meeting_series(section: dict | None) -> tuple[MeetingSeries, ...]:
+    """`meetings.series` of config.yaml; weekday is written as people say it (周三 = 3)."""
+    series = []
+    for spec in (section or {}).get("series", []) or []:
+        weekday = int(spec["weekday"])
+        if not 1 <= weekday <= 7:
+            raise ValueError(f"meetings.series {spec.get('key')}: weekday must be 1 (Monday) … 7 (Sunday)")
+        series.append(
+            MeetingSeries(
+                key=str(spec["key"]), community=str(spec["community"]), title=str(spec["title"]),
+                weekday=weekday - 1, start=time.fromisoformat(str(spec["time"])),
+                minutes=int(spec.get("minutes", 90)), capacity=int(spec.get("capacity", 30)),
+                place=str(spec.get("place", "") or ""), topic=str(spec.get("topic", "") or ""),
+                grid=spec.get("grid"),
+            )
+        )
+    return tuple(series)
+
+
+def _grid_points(communities: list) -> dict[str, tuple[float, float]]:
+    """Each grid's centre (`location: [lat, lng]`), for residents who send their location."""
+    points = {}
+    for community in communities:
+        for grid in community.get("grids", []) or []:
+            where = grid.get("location")
+            if where:
+                points[grid["code"]] = (float(where[0]), float(where[1]))
+    return points
 
 
 def _dev_secret(var: Path) -> str:

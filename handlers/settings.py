@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import time, timedelta
 
 from handlers.working_time import WorkingHours
 
@@ -11,6 +11,22 @@ from handlers.working_time import WorkingHours
 class Deadline:
     accept_within: str = "4h"  # working hours ("h") or working days ("d")
     resolve_within: str = "2d"
+
+
+@dataclass(frozen=True)
+class MeetingSeries:
+    """A recurring consultation meeting (相约周三: every Wednesday 15:00), materialised weeks ahead."""
+
+    key: str
+    community: str  # community code
+    title: str
+    weekday: int  # 0 = Monday … 6 = Sunday
+    start: time
+    minutes: int = 90
+    capacity: int = 30
+    place: str = ""  # empty: the community's 党群服务中心
+    topic: str = ""
+    grid: str | None = None  # a grid code for a grid's own meeting
 
 
 @dataclass(frozen=True)
@@ -23,6 +39,9 @@ class DomainSettings:
     errand_mode: str = "grab"  # grab: offered to the grid's volunteers, first to accept wins | assign
     dialogue_expires_after: timedelta = timedelta(minutes=30)
     min_confidence: float = 0.5
+    meeting_series: tuple[MeetingSeries, ...] = ()
+    meeting_weeks_ahead: int = 4
+    grid_points: dict[str, tuple[float, float]] = field(default_factory=dict)  # grid code -> (lat, lng)
 
     def deadline_for(self, kind: str, category: str | None) -> Deadline:
         for key in (f"{kind}.{category}", kind, "default"):

@@ -61,6 +61,16 @@ class MeetingRepository:
             stmt = stmt.where(MeetingSignup.resident_id != except_resident)
         return {meeting_id: int(taken) for meeting_id, taken in self.session.execute(stmt).all()}
 
+    def seats_of(self, resident_id: int, meeting_ids: list[int]) -> dict[int, int]:
+        """How many seats one resident holds at each of these meetings."""
+        if not meeting_ids:
+            return {}
+        stmt = select(MeetingSignup.meeting_id, MeetingSignup.people).where(
+            MeetingSignup.resident_id == resident_id, MeetingSignup.meeting_id.in_(meeting_ids),
+            MeetingSignup.status == "confirmed",
+        )
+        return dict(self.session.execute(stmt).all())
+
     def signup(self, meeting_id: int, resident_id: int) -> MeetingSignup | None:
         stmt = select(MeetingSignup).where(
             MeetingSignup.meeting_id == meeting_id, MeetingSignup.resident_id == resident_id
