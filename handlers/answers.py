@@ -72,6 +72,14 @@ def is_skip(text: str) -> bool:
     return said(text, SKIP)
 
 
+_CLAUSE = re.compile(r"[，,。.!！？?；;\s]")
+
+
+def first_clause(text: str) -> str:
+    """"不用，你们去说说就行" -> "不用": a yes or no often leads a longer answer."""
+    return _CLAUSE.split(plain(text), maxsplit=1)[0]
+
+
 def correction_rest(text: str) -> str:
     """What a correction says after its opening words: "不对，是502" -> "502"; other text unchanged."""
     text = _EDGES.sub("", normalise(text))

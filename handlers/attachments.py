@@ -32,7 +32,7 @@ def image(turn: Turn, uow: "UnitOfWork") -> Outcome:
                           + photo["photos"]}
         log.info("case.photo_added case=%s photos=%s", recent.number, len(recent.details["photos"]))
         return Outcome(f"照片收到了，已补充到工单 {recent.number}，处理人员能看到。")
-    outcome = forms.start(repair.REPAIR_FORM, turn, uow, values=photo)
+    outcome = forms.start(repair.REPAIR_FORM, turn, uow)  # its photos slot takes this picture
     return Outcome("照片收到了。" + (outcome.reply or ""))
 
 

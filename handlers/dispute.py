@@ -25,7 +25,7 @@ _PARTY = re.compile(
     r"[\u4e00-\u9fa5]家))?"
 )
 _WANTS_MEETING = re.compile(r"当面|见面|坐下来|面对面|调解|约.{0,4}谈|谈一谈|谈谈|评评理")
-_NO_MEETING = re.compile(r"不(用|要|想|必)(见面|当面|碰面|调解)|别(见面|当面)|不想见|你们(去|跟他|和他|帮我)(说|讲|沟通)")
+_NO_MEETING = re.compile(r"不(用|要|想|必)(见面|当面|碰面|调解)|别(见面|当面)|不想见|你们.{0,4}(说|讲|沟通|劝)")
 
 
 def _describes(text: str) -> bool:
@@ -56,9 +56,10 @@ def _fill_mediation(turn: Turn, values: dict, asked: dict | None, uow: "UnitOfWo
     if _NO_MEETING.search(text):
         return {"mediation": False}
     if asked is not None:
-        if answers.is_no(text, turn.understanding):
+        head = answers.first_clause(text)
+        if answers.is_no(text, turn.understanding) or answers.is_no(head):
             return {"mediation": False}
-        if answers.is_yes(text, turn.understanding) or _WANTS_MEETING.search(text):
+        if answers.is_yes(text, turn.understanding) or answers.is_yes(head) or _WANTS_MEETING.search(text):
             return {"mediation": True}
         return None
     if re.search(r"约|当面|见面|坐下来|面对面", text):

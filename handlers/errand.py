@@ -82,7 +82,11 @@ def open_errand_case(values: dict, turn: Turn, uow: "UnitOfWork") -> Outcome:
         turn.resident, uow, turn.settings, at=turn.now,
     )
     resident_slots.remember(turn, values)
-    return case_followup.opened(case, assignment, turn, uow, ask_phone=False)
+    outcome = case_followup.opened(case, assignment, turn, uow, ask_phone=False)
+    if case.reporter_id != turn.resident.id:
+        return outcome
+    recap = f"送到{values.get('location', '')}，{values.get('due', '')}，{values.get('payment', '')}"
+    return Outcome(f"{outcome.reply}\n（{recap}）")
 
 
 ERRAND_FORM = forms.register(

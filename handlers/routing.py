@@ -160,15 +160,21 @@ def _expire(turn: Turn) -> str:
 def _in_form(form: forms.Form, turn: Turn, uow: "UnitOfWork") -> Outcome | None:
     if forms.is_cancel(form, turn):
         return forms.cancel(form, turn, uow)
+    if not form.sticky:
+        return forms.advance(form, turn, uow)  # None unless the message answers it: then routed afresh
     intent, confidence = intended(turn)
     if intent is not None and intent != form.intent and intent in ONE_SHOT | STARTERS:
         # A message that answers the form stays with it, unless the NLU is quite sure it is another topic.
+        # The answer to an open question (what happened?) may sound like a new repair or dispute: it
+        # is an answer, and only a plain question (进度, 帮助) is taken as something else.
+        asked = form.slot(forms.asking(turn))
+        open_question = asked is not None and asked.free_text
         other_topic = confidence >= SWITCH_FROM_OPEN_QUESTION or not forms.would_fill(form, turn, uow)
         if other_topic and intent in ONE_SHOT:
             answer = handler_for(intent)(turn, uow)
             question = ((turn.state.slots or {}).get("form") or {}).get("question") or ""
             return Outcome(f"{answer.reply}\n\n刚才的{form.title}还没说完：\n{question}".rstrip())
-        if other_topic:
+        if other_topic and not open_question:
             forms.suspend(turn)
             return handler_for(intent)(turn, uow)
     return forms.advance(form, turn, uow)
