@@ -203,6 +203,7 @@ def advance(form: Form, turn: Turn, uow: "UnitOfWork") -> Outcome | None:
         return _answer_confirmation(form, turn, uow, data)
     if data.get("asking") == FIX:
         return _answer_fix(form, turn, uow, data)
+    _defaults(form, turn, uow, data)  # first, so fillers read the message knowing the resident's community
     changed, ask = _fill(form, turn, uow, data)
     asked_slot = form.slot(data.get("asking"))
     skipped = asked_slot is not None and asked_slot.optional and (
@@ -242,6 +243,8 @@ def _fill(form: Form, turn: Turn, uow: "UnitOfWork", data: dict) -> tuple[set[st
                 values.pop(key, None)  # None clears a value (a new community drops the meeting chosen)
             sources[slot.name] = source
             changed.add(slot.name)  # an answer to the question counts even when it repeats the value
+        elif sources.get(slot.name) == "default":
+            sources[slot.name] = source  # said in so many words: no longer only a default
     return changed, first_ask
 
 
@@ -252,15 +255,10 @@ def _next(form: Form, turn: Turn, uow: "UnitOfWork", data: dict, changed: set[st
     if asked is not None and asked.applies(values) and asked.name not in changed and not changed:
         if not asked.optional or asked.name not in data["asked"]:
             return _ask(form, turn, data, asked.name, _same_question(data) or asked.ask(turn, values, uow), repeat=True)
+    _defaults(form, turn, uow, data)
     for slot in form.slots:
         if not slot.applies(values) or slot.name in values:
             continue
-        if slot.default is not None:
-            found = slot.default(turn, values, uow)
-            if found:
-                values.update(found)
-                sources[slot.name] = "default"
-                continue
         if slot.optional:
             if slot.ask_once and slot.name not in data["asked"]:
                 return _ask(form, turn, data, slot.name, slot.ask(turn, values, uow), note=note)
@@ -269,6 +267,18 @@ def _next(form: Form, turn: Turn, uow: "UnitOfWork", data: dict, changed: set[st
     if form.confirm and needs_confirmation(form, data):
         return _ask(form, turn, data, CONFIRM, Ask(summary(form, values) + "\n" + form.confirm_question), note=note)
     return _complete(form, turn, uow, data)
+
+
+def _defaults(form: Form, turn: Turn, uow: "UnitOfWork", data: dict) -> None:
+    """Fill missing slots from what is known about the resident; what they say overrides it."""
+    values, sources = data["values"], data["sources"]
+    for slot in form.slots:
+        if slot.default is None or slot.name in values or not slot.applies(values):
+            continue
+        found = slot.default(turn, values, uow)
+        if found:
+            values.update(found)
+            sources[slot.name] = "default"
 
 
 def _same_question(data: dict) -> Ask | None:
