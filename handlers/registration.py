@@ -55,7 +55,7 @@ REGISTER_FORM = forms.register(
         name="register",
         title="住址登记",
         intent="register",
-        slots=(_location_slot(), resident_slots.phone_slot(ask=True)),
+        slots=(_location_slot(), resident_slots.phone_slot(ask=False)),
         on_complete=save,
     )
 )

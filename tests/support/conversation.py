@@ -48,11 +48,9 @@ def chat(wechat, openid: str) -> Chat:
 def register(wechat, openid: str, address: str = "3号楼2单元501", phone: str | None = None) -> Chat:
     """A resident who told us where they live (新世纪社区) and, optionally, their phone."""
     resident = chat(wechat, openid)
-    reply = resident.say(f"我住{address}")
+    reply = resident.say(f"我住{address}" + (f"，电话{phone}" if phone else ""))
     if "回复数字" in reply:
         reply = resident.say("1")
-    if "手机号" in reply:
-        reply = resident.say(phone or "跳过")
     if "对吗" in reply:
         reply = resident.say("是")
     assert "已登记" in reply, reply
