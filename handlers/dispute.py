@@ -117,7 +117,7 @@ DISPUTE_FORM = forms.register(
                  free_text=True),
             Slot("party", prompt="对方是谁、在哪儿？比如：楼上602的邻居（不清楚可回复“不知道”）", fill=_fill_party,
                  label="对方"),
-            resident_slots.location_slot(f"事情发生在哪栋楼？{locations.EXAMPLE}"),
+            resident_slots.location_slot(f"事情发生在哪栋楼？{locations.EXAMPLE}，或“5号楼门口”"),
             Slot("mediation", prompt="需要网格员和调解员约双方坐下来当面调解吗？回复“要”或“不用”", fill=_fill_mediation,
                  label="当面调解", yes_no=True, show=_mediation_shown),
             Slot("meeting", prompt="您什么时候方便见面？比如：周六上午。都行的话回复“随时”", fill=_fill_meeting_time,

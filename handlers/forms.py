@@ -156,10 +156,6 @@ def asking(turn: Turn) -> str | None:
     return (turn.state.slots or {}).get("form", {}).get("asking")
 
 
-def values(turn: Turn) -> dict:
-    return dict(((turn.state.slots or {}).get("form") or {}).get("values") or {})
-
-
 def finish(turn: Turn) -> None:
     """End the active form; a form put aside stays waiting (see `resume`)."""
     turn.state.form = None

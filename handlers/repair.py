@@ -97,7 +97,8 @@ REPAIR_FORM = register(
                  free_text=True),
             Slot("category", prompt="请问属于哪一类？", fill=_fill_category, label="类别", question=_category_question,
                  show=lambda v: CATEGORY_NAMES.get(v.get("category") or "", "").split("（")[0] or None),
-            resident_slots.location_slot(f"请告诉我楼栋和房号，{locations.EXAMPLE}"),
+            resident_slots.location_slot(
+                f"请告诉我楼栋和房号，{locations.EXAMPLE}。\n在楼外的话说离哪栋楼近，如“5号楼门口”，也可以发个位置。"),
             resident_slots.phone_slot(ask=False),
             resident_slots.PHOTOS_SLOT,
         ),

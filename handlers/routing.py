@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from handlers import (
-    answers, attachments, cancellation, consultation, dispute, errand, feedback, forms, registration, repair,
-    smalltalk, status,
+    answers, attachments, cancellation, consultation, dispute, errand, feedback, forms, guess, registration,
+    repair, smalltalk, status,
 )
 from handlers.turn import Outcome, Turn
 
@@ -117,6 +117,8 @@ def route(turn: Turn, uow: "UnitOfWork") -> Outcome:
         if outcome is not None:
             return _then_resume(turn, outcome, note)
     intent, _ = intended(turn)
+    if intent is None and (guessed := guess.worth_asking(turn)) is not None:
+        return _then_resume(turn, guess.ask(turn, uow, guessed), note)
     return _then_resume(turn, handler_for(intent)(turn, uow), note)
 
 

@@ -23,9 +23,6 @@ class When:
     at: datetime
     label: str  # 11月28日(周六)上午 / 今天17:00前
 
-    def as_values(self, prefix: str) -> dict:
-        return {f"{prefix}_at": self.at.isoformat(), f"{prefix}_label": self.label}
-
 
 def read(text: str, now: datetime, *, deadline: bool = False) -> When | None:
     """The time a message names, or None. With `deadline`, "五点前" means by five, shown as 17:00前."""

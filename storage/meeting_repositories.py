@@ -19,11 +19,6 @@ class MeetingRepository:
         """Insert one meeting of a series unless it exists (same series and start); True when inserted."""
         return insert_ignoring_conflict(self.session, Meeting, values, returning=Meeting.id) is not None
 
-    def add(self, meeting: Meeting) -> Meeting:
-        self.session.add(meeting)
-        self.session.flush()
-        return meeting
-
     def get(self, meeting_id: int, *, lock: bool = False) -> Meeting | None:
         """One meeting; `lock` holds its row so two residents cannot take the last seat together."""
         if not lock:
@@ -99,7 +94,3 @@ class MeetingRepository:
         self.session.add(proposal)
         self.session.flush()
         return proposal
-
-    def proposals(self, community_id: int) -> Sequence[TopicProposal]:
-        stmt = select(TopicProposal).where(TopicProposal.community_id == community_id).order_by(TopicProposal.id)
-        return self.session.scalars(stmt).all()
