@@ -76,10 +76,15 @@ WELCOME_FORM = forms.register(
 
 def start(turn: Turn, uow: "UnitOfWork") -> Outcome:
     """我搬到5号楼了 / 手机号换了… / 登记住址: change it at once, or show what is registered and ask."""
-    said = any(extract_location(turn.text)) or extract_phone(turn.text)
     resident = turn.resident
-    if said:
+    phone = extract_phone(turn.text)
+    if any(extract_location(turn.text)):
         return forms.start(REGISTER_FORM, turn, uow)
+    if phone:  # 手机号换了139…: just the phone, said in so many words
+        resident.phone = phone
+        log.info("resident.phone_changed")
+        more = "" if resident.building_id else "\n住址也告诉我的话，以后办事就不用再说了，如“我住3号楼2单元501”。"
+        return Outcome(f"好的，已登记您的电话：{phone}。{more}")
     if resident.building is None:
         forms.expect(REGISTER_FORM, turn, "location", {}, ASK_ADDRESS)
         return Outcome(ASK_ADDRESS)

@@ -181,3 +181,21 @@ def test_what_the_account_cannot_use_gets_a_polite_answer(wechat):
     assert "打字" in resident._reply(resident.simulator.send({"MsgType": "video", "MediaId": "m1", "ThumbMediaId": "t"}))
     assert "换个说法" in resident.say("asdfgh")  # the NLU is not sure: ask to rephrase, show the menu
     assert "帮不上忙" in resident.say("明天天气怎么样")
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [("报修", "维修的问题"),  # the NLU reads it as a progress question
+     ("想找人调解一下", "什么事"),  # below the NLU's threshold
+     ("我搬到5号楼2单元301了", "已登记"),  # the NLU calls it a repair
+     ("手机号换了13912345678", "已登记")],  # out_of_scope to the NLU
+)
+def test_phrases_the_nlu_misreads_still_reach_their_conversation(wechat, text, expected):
+    resident = chat(wechat, "o_mech_misread")
+    reply = resident.say(text)
+    if "回复数字" in reply:
+        reply = resident.say("1")
+    if "对吗" in reply:
+        reply = resident.say("是")
+
+    assert expected in reply
