@@ -162,9 +162,16 @@ def _expire(turn: Turn) -> str:
 def _in_form(form: forms.Form, turn: Turn, uow: "UnitOfWork") -> Outcome | None:
     if forms.is_cancel(form, turn):
         return forms.cancel(form, turn, uow)
-    if not form.sticky:
-        return forms.advance(form, turn, uow)  # None unless the message answers it: then routed afresh
     intent, confidence = intended(turn)
+    if not form.sticky:
+        # A side question (where do you live? your phone?) gives way to a new request, and to a
+        # question that does not answer it (我的电话是139… answers it, whatever the NLU thinks).
+        if intent is not None and intent != form.intent and (
+            intent in STARTERS or (intent in ONE_SHOT and not forms.would_fill(form, turn, uow))
+        ):
+            forms.finish(turn)
+            return None
+        return forms.advance(form, turn, uow)  # None unless the message answers it: then routed afresh
     if intent is not None and intent != form.intent and intent in ONE_SHOT | STARTERS:
         # A message that answers the form stays with it, unless the NLU is quite sure it is another topic.
         # The answer to an open question (what happened?) may sound like a new repair or dispute: it

@@ -199,3 +199,14 @@ def test_phrases_the_nlu_misreads_still_reach_their_conversation(wechat, text, e
         reply = resident.say("是")
 
     assert expected in reply
+
+
+def test_a_repair_sent_instead_of_the_address_after_following_is_taken_as_a_repair(wechat, services):
+    resident = chat(wechat, "o_mech_sub_repair")
+    resident.subscribe()
+
+    reply = resident.say("12号楼东单元电梯坏了")
+
+    [case] = all_cases(services)
+    assert case["case_no"] in reply and case["location"] == "12号楼东单元"
+    assert resident_row(services, "o_mech_sub_repair")["address"] == ("12", "东", None)  # and now we know

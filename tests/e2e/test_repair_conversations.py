@@ -167,3 +167,12 @@ def test_a_location_outside_a_conversation_names_the_grid_and_its_worker(wechat)
     reply = chat(wechat, "o_res_where").location(36.7199, 117.5303)
 
     assert "新世纪第二网格" in reply and "马超" in reply
+
+
+def test_my_phone_is_followed_by_the_number_is_kept_whatever_the_nlu_calls_it(wechat, services):
+    resident = chat(wechat, "o_res_myphone")
+    resident.say("12号楼东单元电梯坏了")
+
+    reply = resident.say("我的电话是13912345678")
+
+    assert "已记下" in reply and resident_row(services, "o_res_myphone")["phone"] == "13912345678"
