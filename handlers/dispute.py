@@ -69,8 +69,11 @@ def _fill_mediation(turn: Turn, values: dict, asked: dict | None, uow: "UnitOfWo
 
 def _fill_meeting_time(turn: Turn, values: dict, asked: dict | None, uow: "UnitOfWork") -> dict | None:
     text = turn.text
-    if asked is not None and when.ANYTIME_WORDS.search(text):
+    about_meeting = asked is not None or bool(values.get("mediation"))  # 要，越快越好 answers both at once
+    if about_meeting and when.ANYTIME_WORDS.search(text):
         return {"meeting": "时间都行，请工作人员安排", "meeting_at": None}
+    if about_meeting and when.ASAP_WORDS.search(text):
+        return {"meeting": "越快越好", "meeting_at": None}
     found = when.read(text, turn.now)
     if not when.is_future(found, turn.now):
         return None
