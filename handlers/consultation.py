@@ -121,10 +121,10 @@ def _fill_meeting(turn: Turn, values: dict, asked: dict | None, uow: "UnitOfWork
     return _meeting_values(picked, turn)
 
 
-def _which_meeting(turn: Turn, values: dict, uow: "UnitOfWork") -> Ask:
+def _which_meeting(turn: Turn, values: dict, uow: "UnitOfWork") -> Ask | Outcome:
     items = _coming(turn, values, uow)
     if not items:
-        return Ask(NO_MEETINGS)
+        return Outcome(NO_MEETINGS)
     return Ask(f"{values.get('community', '')}近期的议事会，想报哪一场？",
                choices=tuple(meetings.choice_label(i, turn.now) for i in items),
                pending={"meetings": [i.meeting.id for i in items]})
@@ -227,7 +227,7 @@ TOPIC_FORM = forms.register(
     Form(
         name="meeting_topic",
         title="议题",
-        intent="consultation_signup",
+        intent="consultation_topic",
         slots=(
             COMMUNITY_SLOT,
             Slot("topic", prompt="您想让大家商量什么事？比如：小区停车太乱，想划车位", fill=_fill_topic, label="议题",
@@ -238,18 +238,18 @@ TOPIC_FORM = forms.register(
 )
 
 
+def about_topic(text: str) -> bool:
+    """我想提个议题… rather than 我想报名议事会."""
+    return bool(_TOPIC_WORDS.search(text)) and not re.search(r"报名|参加|去开会", text)
+
+
 def start(turn: Turn, uow: "UnitOfWork") -> Outcome:
-    """议事会报名, or a topic when the resident speaks of one (我想提个议题…)."""
-    if _TOPIC_WORDS.search(turn.text) and not re.search(r"报名|参加|去开会", turn.text):
-        return forms.start(TOPIC_FORM, turn, uow)
-    return start_signup(turn, uow)
+    """议事会报名, or a topic when the resident speaks of one."""
+    return start_topic(turn, uow) if about_topic(turn.text) else start_signup(turn, uow)
 
 
 def start_signup(turn: Turn, uow: "UnitOfWork") -> Outcome:
-    outcome = forms.start(SIGNUP_FORM, turn, uow)
-    if outcome.reply == NO_MEETINGS:
-        forms.finish(turn)
-    return outcome
+    return forms.start(SIGNUP_FORM, turn, uow)
 
 
 def start_topic(turn: Turn, uow: "UnitOfWork") -> Outcome:

@@ -72,9 +72,10 @@ class Slot:
     needed: Callable[[dict], bool] | None = None  # asked only when this holds (meeting time if mediation)
     show: Callable[[dict], "str | None"] | None = None  # the value as the summary shows it
     yes_no: bool = False  # answered yes/no: 不用了 answers it instead of cancelling the form
-    question: Callable[[Turn, dict, "UnitOfWork"], Ask] | None = None  # a numbered question instead of `prompt`
+    # A numbered question instead of `prompt`; an Outcome instead ends the form with that reply.
+    question: Callable[[Turn, dict, "UnitOfWork"], "Ask | Outcome"] | None = None
 
-    def ask(self, turn: Turn, values: dict, uow: "UnitOfWork") -> Ask:
+    def ask(self, turn: Turn, values: dict, uow: "UnitOfWork") -> "Ask | Outcome":
         return self.question(turn, values, uow) if self.question is not None else Ask(self.prompt)
 
     def applies(self, values: dict) -> bool:
@@ -307,8 +308,11 @@ def _complete(form: Form, turn: Turn, uow: "UnitOfWork", data: dict) -> Outcome:
     return form.on_complete(data["values"], turn, uow)
 
 
-def _ask(form: Form, turn: Turn, data: dict, slot_name: str, ask: Ask, *, repeat: bool = False,
+def _ask(form: Form, turn: Turn, data: dict, slot_name: str, ask: Ask | Outcome, *, repeat: bool = False,
          note: str = "") -> Outcome:
+    if isinstance(ask, Outcome):  # the question cannot be asked (no meeting to choose from): stop here
+        finish(turn)
+        return Outcome(note + (ask.reply or ""))
     asks = int(data.get("asks", 0)) + 1 if repeat else 1
     if asks > form.max_asks:
         finish(turn)

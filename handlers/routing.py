@@ -37,7 +37,9 @@ ROUTES: dict[str, Handler] = {
     "deny": smalltalk.acknowledge,
 }
 # What residents ask for that is not an NLU intent.
-COMMANDS: dict[str, Handler] = {"register": registration.start, "more": status.more}
+COMMANDS: dict[str, Handler] = {
+    "register": registration.start, "more": status.more, "consultation_topic": consultation.start_topic,
+}
 # Custom menu CLICK keys (config.yaml wechat.menu).
 MENU: dict[str, Handler] = {
     "REPAIR": repair.start, "DISPUTE": dispute.start, "ERRAND": errand.start,
@@ -47,7 +49,9 @@ MENU: dict[str, Handler] = {
 # Answered in the middle of a form, which then asks its question again.
 ONE_SHOT = frozenset({"query_status", "help", "greet", "more"})
 # Start a conversation of their own; the form in progress waits.
-STARTERS = frozenset({"repair", "dispute", "errand", "consultation_signup", "feedback", "register"})
+STARTERS = frozenset(
+    {"repair", "dispute", "errand", "consultation_signup", "consultation_topic", "feedback", "register"}
+)
 SWITCH_FROM_OPEN_QUESTION = 0.85  # an answer to "what happened?" may sound like anything: be surer
 EXPIRED_NOTE = "（您上次没说完的{title}已经超过{minutes}分钟，我先清掉了。需要的话请重新说。）\n"
 
@@ -99,6 +103,8 @@ def intended(turn: Turn) -> tuple[str | None, float]:
     for keyword in KEYWORDS:
         if keyword.confidence > best[1] and any(keyword.pattern.search(text) for text in texts):
             best = (keyword.route, keyword.confidence)
+    if best[0] == "consultation_signup" and consultation.about_topic(turn.text):
+        best = ("consultation_topic", best[1])  # one intent, two conversations: a topic or a seat
     return best
 
 

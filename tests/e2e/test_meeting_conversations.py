@@ -156,3 +156,41 @@ def test_the_meetings_page_lists_what_is_coming(client):
 
     text = page.get_data(as_text=True)
     assert page.status_code == 200 and "新世纪社区" in text and "相约周三" in text and "剩 30 个位置" in text
+
+
+def test_a_topic_mid_signup_becomes_a_topic_and_the_signup_waits(wechat, services):
+    resident = register(wechat, "o_meet_switch")
+    resident.say("我想报名议事会")
+
+    reply = resident.say("我先提个议题：楼下的路灯太暗")
+
+    assert "已记下您的议题" in reply and "接着说刚才的议事会报名" in reply
+    [topic] = rows(services, TopicProposal)
+    assert topic.text == "楼下的路灯太暗"
+
+
+def test_with_no_meeting_coming_the_resident_is_told_and_offered_a_topic(settings, interpreter, clock):
+    from dataclasses import replace
+
+    from bot.app import create_app
+    from bot.bootstrap import bootstrap
+    from tests.support.conversation import Chat
+    from tests.support.wechat_actions import WeChatActions
+
+    quiet = replace(settings, domain=replace(settings.domain, meeting_series=()))
+    services = bootstrap(quiet, interpreter=interpreter, clock=clock)
+    try:
+        with services.uow() as uow:
+            uow.session.query(Meeting).delete()
+            uow.commit()
+        resident = Chat(WeChatActions(create_app(services=services).test_client(), quiet).as_user("o_meet_none"))
+        resident.say("我住3号楼2单元501")
+        resident.say("1")
+        resident.say("是")
+
+        reply = resident.say("我想报名议事会")
+
+        assert "近期还没有安排议事会" in reply and "提议题" in reply
+        assert resident_row(services, "o_meet_none")["form"] is None
+    finally:
+        services.close()
