@@ -1,16 +1,19 @@
 """取消 with no conversation open: withdraw a case the resident reported minutes ago at once (the
-reply to every new case offers this), or choose which of their open cases to withdraw, and confirm."""
+reply to every new case offers this), or choose which of their open cases to withdraw, and confirm;
+议事会不去了 gives up the seats at a coming meeting."""
 from __future__ import annotations
 
 import logging
+import re
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from handlers import answers, case_actions, case_words, forms
+from handlers import answers, case_actions, case_words, forms, meetings, when
 from handlers import case_lifecycle as lifecycle
 from handlers.case_lifecycle import IllegalTransition
 from handlers.case_opening import resident_actor
 from handlers.forms import Ask, Form, Slot
+from handlers.timezone import local
 from handlers.turn import Outcome, Turn
 from nlu.entities import extract_case_number, extract_choice
 from storage.models import Case
@@ -24,6 +27,7 @@ UNDO_WINDOW = timedelta(minutes=30)  # "回复“取消”可撤回" holds this 
 UNDO_WORDS = frozenset({"取消", "撤回", "撤销", "取消工单", "撤回工单", "撤销工单", "不报了", "取消报修", "不用了", "算了",
                         "不要了", "撤了", "取消吧", "撤回吧"})
 NOTHING = "您现在没有可以撤回的事项。需要帮忙的话直接告诉我。"
+_ABOUT_MEETING = re.compile(r"议事|开会|会议|相约周三|报名|参加")
 
 
 def cancellable(turn: Turn, uow: "UnitOfWork") -> list[Case]:
@@ -32,6 +36,8 @@ def cancellable(turn: Turn, uow: "UnitOfWork") -> list[Case]:
 
 
 def handle(turn: Turn, uow: "UnitOfWork") -> Outcome:
+    if _ABOUT_MEETING.search(turn.text):
+        return withdraw_signup(turn, uow)
     cases = cancellable(turn, uow)
     number = extract_case_number(turn.text)
     if number is not None:
@@ -45,6 +51,24 @@ def handle(turn: Turn, uow: "UnitOfWork") -> Outcome:
     if answers.said(turn.text, UNDO_WORDS) and turn.now - latest.created_at <= UNDO_WINDOW:
         return _withdraw(latest, turn, uow, "居民撤回")
     return forms.start(CANCEL_FORM, turn, uow)
+
+
+def withdraw_signup(turn: Turn, uow: "UnitOfWork") -> Outcome:
+    """议事会不去了: give up the seats at the coming meeting (the one on the day named, if several)."""
+    seats = list(uow.meetings.signups_of(turn.resident.id, after=turn.now))
+    day = when.read(turn.text, turn.now)
+    if day is not None:
+        seats = [s for s in seats if local(s.meeting.starts_at).date() == local(day.at).date()]
+    if not seats:
+        return Outcome("您没有要取消的议事会报名。回复“报名议事会”看看近期的议事会。")
+    if len(seats) > 1:
+        listed = "；".join(meetings.when_label(s.meeting, turn.now) for s in seats[:4])
+        return Outcome(f"您报了这几场：{listed}。\n请说是哪一天的，比如“周三的议事会不去了”。")
+    seat = seats[0]
+    seat.status, seat.updated_at = "cancelled", turn.now
+    log.info("meeting.signup_cancelled meeting=%s", seat.meeting_id)
+    return Outcome(f"好的，已取消您{meetings.when_label(seat.meeting, turn.now)}{seat.meeting.title}的报名。"
+                   "想去的话随时再报。")
 
 
 def withdraw_latest(turn: Turn, uow: "UnitOfWork") -> Outcome:

@@ -76,6 +76,9 @@ KEYWORDS: tuple[Keyword, ...] = (
     Keyword("dispute", re.compile(r"调解|纠纷|评评理|闹矛盾"), 0.7),
     Keyword("errand", re.compile(r"跑腿|代买|代购|代缴|帮.{0,2}(买|取|拿|送)"), 0.7),
     Keyword("consultation_signup", re.compile(r"议事|议题"), 0.7),
+    # 议事会不去了 reads as a signup to the NLU.
+    Keyword("cancel", re.compile(r"(议事|会|报名).{0,6}(不去|不参加|去不了|参加不了|取消)|(取消|撤销|退).{0,4}(报名|议事)|"
+                                 r"^(我|俺)?(不去|不参加)了?$"), 0.9),
     # 一星，还是漏水: the NLU is unsure of ratings with complaints.
     Keyword("feedback", re.compile(r"^[1-5一二两三四五]\s*(颗)?星|[⭐★🌟]"), 0.8),
 )

@@ -194,3 +194,17 @@ def test_with_no_meeting_coming_the_resident_is_told_and_offered_a_topic(setting
         assert resident_row(services, "o_meet_none")["form"] is None
     finally:
         services.close()
+
+
+def test_not_going_after_all_gives_the_seats_back(wechat, services):
+    resident = register(wechat, "o_meet_drop")
+    resident.say("周三的议事会我想参加")
+    resident.say("我们两个人")
+    resident.say("是")
+
+    reply = resident.say("议事会不去了")
+
+    assert "已取消" in reply and "明天(周三)15:00" in reply
+    [signup] = rows(services, MeetingSignup)
+    assert signup.status == "cancelled"
+    assert "剩30个位置" in resident.say("我想报名议事会")
