@@ -23,6 +23,7 @@ CATEGORY_CHOICES = (
     ("care", "亲情关怀（独居老人、病残家庭需要探望）"),
 )
 CATEGORY_NAMES = dict(CATEGORY_CHOICES)
+CATEGORY_MIN_CONFIDENCE = 0.5  # 家里有点问题 is a repair, but of which kind only the resident can say
 # Words that say "I want to report something" without saying what is wrong.
 _NO_PROBLEM_WORDS = re.compile(
     r"你好|您好|在吗|请问|麻烦|帮忙|帮我|帮俺|俺|我们|我家|我要|我想|想要|需要|要|报修|报事|维修|修理|修一下|找人|来人|"
@@ -41,10 +42,9 @@ def _fill_problem(turn: Turn, values: dict, asked: dict | None, uow: "UnitOfWork
         return None
     found = {"problem": turn.text.strip()}
     understanding = turn.understanding
-    if understanding is not None and understanding.category in CATEGORIES and (
-        understanding.intent == "repair" or asked is not None
-    ):
-        found["category"] = understanding.category
+    sure = understanding is not None and (understanding.category_confidence or 0) >= CATEGORY_MIN_CONFIDENCE
+    if sure and understanding.category in CATEGORIES and (understanding.intent == "repair" or asked is not None):
+        found["category"] = understanding.category  # otherwise the category is asked, with choices
     return found
 
 
