@@ -33,7 +33,8 @@ def worth_asking(turn: Turn) -> str | None:
 def ask(turn: Turn, uow: "UnitOfWork", intent: str) -> Outcome:
     understanding = turn.understanding
     question = f"我没太听明白，您是想{WHAT[intent]}吗？回复“是”，或换个说法再说一遍。"
-    values = {"text": turn.text, "intent": intent, "category": understanding.category if understanding else None}
+    values = {"text": turn.text, "intent": intent, "category": understanding.category if understanding else None,
+              "category_confidence": understanding.category_confidence if understanding else None}
     forms.expect(GUESS_FORM, turn, "yes", values, question)
     return Outcome(question)
 
@@ -56,7 +57,8 @@ def _go_on(values: dict, turn: Turn, uow: "UnitOfWork") -> Outcome:
     original = values["text"]
     understood = Understanding(
         text=original, intent=values["intent"], confidence=1.0, confident=True, category=values.get("category"),
-        entities=extract_entities(original, turn.now), backend="confirmed",
+        category_confidence=values.get("category_confidence"), entities=extract_entities(original, turn.now),
+        backend="confirmed",
     )
     return handler_for(values["intent"])(replace(turn, text=original, understanding=understood), uow)
 

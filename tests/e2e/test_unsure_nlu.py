@@ -24,7 +24,8 @@ class UnsureAbout:
         understood = self.real.parse(text, now=now)
         if text != self.text:
             return understood
-        return replace(understood, intent=self.intent, confidence=0.38, confident=False, category="engineering")
+        return replace(understood, intent=self.intent, confidence=0.38, confident=False, category="engineering",
+                       category_confidence=0.9)
 
 
 @pytest.fixture
