@@ -210,3 +210,18 @@ def test_a_repair_sent_instead_of_the_address_after_following_is_taken_as_a_repa
     [case] = all_cases(services)
     assert case["case_no"] in reply and case["location"] == "12号楼东单元"
     assert resident_row(services, "o_mech_sub_repair")["address"] == ("12", "东", None)  # and now we know
+
+
+@pytest.mark.parametrize("mode", ["compat", "aes"])
+def test_a_several_turn_conversation_works_in_wechats_encrypted_modes(wechat, services, mode):
+    resident = Chat(wechat.as_user("o_mech_aes", mode=mode))
+
+    assert "哪一个" in resident.say("帮我取个快递，送到6号楼2单元302")
+    assert "什么时候要" in resident.say("1")
+    resident.say("明天上午")
+    resident.say("不用花钱")
+    resident.say("跳过")
+    done = resident.say("是")
+
+    [case] = all_cases(services)
+    assert case["kind"] == "errand" and case["case_no"] in done
