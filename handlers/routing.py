@@ -91,7 +91,7 @@ def check_routes() -> None:
     unknown = set(ROUTES) - set(INTENTS)
     if unknown:
         raise RuntimeError(f"routes for unknown intents: {sorted(unknown)}")
-    missing = (ONE_SHOT | STARTERS) - set(ROUTES) - set(COMMANDS)
+    missing = (ONE_SHOT | STARTERS | {k.route for k in KEYWORDS}) - set(ROUTES) - set(COMMANDS)
     if missing:
         raise RuntimeError(f"no handler for {sorted(missing)}")
 
