@@ -6,7 +6,7 @@ import re
 from typing import TYPE_CHECKING
 
 from handlers import answers, case_followup, forms, locations, resident_slots, when
-from handlers.case_opening import NewCase, open_and_route
+from handlers.case_opening import open_and_route
 from handlers.forms import Form, Slot
 from handlers.turn import Outcome, Turn
 
@@ -88,21 +88,12 @@ def _mediation_shown(values: dict) -> str:
 
 def open_dispute_case(values: dict, turn: Turn, uow: "UnitOfWork") -> Outcome:
     mediation = bool(values.get("mediation"))
-    details = resident_slots.case_details(
-        values,
-        party=values.get("party"),
-        mediation=mediation,
+    new = resident_slots.new_case(
+        "dispute", None, values["what"], values, party=values.get("party"), mediation=mediation,
         meeting_at=values.get("meeting_at") if mediation else None,
         meeting_label=values.get("meeting") if mediation else None,
     )
-    case, assignment = open_and_route(
-        NewCase(
-            kind="dispute", category=None, description=values["what"], community_id=values["community_id"],
-            grid_id=values["grid_id"], building_id=values.get("building_id"), unit=values.get("unit"),
-            room=values.get("room"), details=details,
-        ),
-        turn.resident, uow, turn.settings, at=turn.now,
-    )
+    case, assignment = open_and_route(new, turn.resident, uow, turn.settings, at=turn.now)
     resident_slots.remember(turn, values)
     outcome = case_followup.opened(case, assignment, turn, uow, ask_phone=False)
     if mediation and case.reporter_id == turn.resident.id:

@@ -6,7 +6,7 @@ import re
 from typing import TYPE_CHECKING
 
 from handlers import answers, case_followup, forms, resident_slots, when
-from handlers.case_opening import NewCase, open_and_route
+from handlers.case_opening import open_and_route
 from handlers.forms import Ask, Form, Slot
 from handlers.turn import Outcome, Turn
 from nlu.entities import extract_choice, extract_location, extract_phone
@@ -69,18 +69,11 @@ def _payment_question(turn: Turn, values: dict, uow: "UnitOfWork") -> Ask:
 
 
 def open_errand_case(values: dict, turn: Turn, uow: "UnitOfWork") -> Outcome:
-    details = resident_slots.case_details(
-        values, deliver_to=values.get("location"), due=values.get("due"), due_at=values.get("due_at"),
-        payment=values.get("payment"),
+    new = resident_slots.new_case(
+        "errand", None, values["what"], values, deliver_to=values.get("location"), due=values.get("due"),
+        due_at=values.get("due_at"), payment=values.get("payment"),
     )
-    case, assignment = open_and_route(
-        NewCase(
-            kind="errand", category=None, description=values["what"], community_id=values["community_id"],
-            grid_id=values["grid_id"], building_id=values.get("building_id"), unit=values.get("unit"),
-            room=values.get("room"), details=details,
-        ),
-        turn.resident, uow, turn.settings, at=turn.now,
-    )
+    case, assignment = open_and_route(new, turn.resident, uow, turn.settings, at=turn.now)
     resident_slots.remember(turn, values)
     outcome = case_followup.opened(case, assignment, turn, uow, ask_phone=False)
     if case.reporter_id != turn.resident.id:

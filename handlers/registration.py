@@ -20,9 +20,10 @@ ASK_ADDRESS = f"请告诉我您住哪儿，{locations.EXAMPLE}"
 WELCOME_ASK = "先告诉我您住哪儿吧（如“3号楼2单元501”），以后办事就不用再说了。不想说可回复“跳过”。"
 
 
-def _location_slot() -> Slot:
-    return Slot("location", prompt=ASK_ADDRESS, fill=resident_slots.fill_location, label="住址",
-                default=resident_slots.registered_address, default_confirms=False)
+def _slots(*, ask_phone: bool) -> tuple[Slot, ...]:
+    location = Slot("location", prompt=ASK_ADDRESS, fill=resident_slots.fill_location, label="住址",
+                    default=resident_slots.registered_address, default_confirms=False)
+    return location, resident_slots.phone_slot(ask=ask_phone)
 
 
 def save(values: dict, turn: Turn, uow: "UnitOfWork") -> Outcome:
@@ -55,7 +56,7 @@ REGISTER_FORM = forms.register(
         name="register",
         title="住址登记",
         intent="register",
-        slots=(_location_slot(), resident_slots.phone_slot(ask=False)),
+        slots=_slots(ask_phone=False),
         on_complete=save,
     )
 )
@@ -65,7 +66,7 @@ WELCOME_FORM = forms.register(
         name="welcome_register",
         title="住址登记",
         intent="register",
-        slots=(_location_slot(), resident_slots.phone_slot(ask=True)),
+        slots=_slots(ask_phone=True),
         on_complete=save,
         sticky=False,
         cancel_words=("跳过", "以后再说", "下次再说", "不用了", "算了", "取消", "不想说"),

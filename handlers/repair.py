@@ -5,7 +5,7 @@ import re
 from typing import TYPE_CHECKING
 
 from handlers import case_followup, forms, locations, resident_slots
-from handlers.case_opening import NewCase, open_and_route
+from handlers.case_opening import open_and_route
 from handlers.forms import Ask, Form, Slot, register
 from handlers.timezone import short_time
 from handlers.turn import Outcome, Turn
@@ -67,21 +67,8 @@ def _category_question(turn: Turn, values: dict, uow: "UnitOfWork") -> Ask:
 def open_repair_case(values: dict, turn: Turn, uow: "UnitOfWork") -> Outcome:
     """Turn a completed repair form into a case: reported, registered, dispatched."""
     case, assignment = open_and_route(
-        NewCase(
-            kind="repair",
-            category=values["category"],
-            description=values["problem"],
-            community_id=values["community_id"],
-            grid_id=values["grid_id"],
-            building_id=values.get("building_id"),
-            unit=values.get("unit"),
-            room=values.get("room"),
-            details=resident_slots.case_details(values),
-        ),
-        turn.resident,
-        uow,
-        turn.settings,
-        at=turn.now,
+        resident_slots.new_case("repair", values["category"], values["problem"], values),
+        turn.resident, uow, turn.settings, at=turn.now,
     )
     resident_slots.remember(turn, values)
     return case_followup.opened(case, assignment, turn, uow)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from handlers import answers, locations, nearby
+from handlers.case_opening import NewCase
 from handlers.forms import SOURCE, Ask, Slot
 from handlers.turn import Turn
 from nlu.entities import extract_location, extract_phone
@@ -105,6 +106,15 @@ PHOTOS_SLOT = Slot(
     "photos", prompt="", fill=fill_photos, label="照片", optional=True,
     show=lambda values: f"{len(values['photos'])}张" if values.get("photos") else None,
 )
+
+
+def new_case(kind: str, category: str | None, description: str, values: dict, **details) -> NewCase:
+    """The case a completed form opens: where from the location slot, details from the form."""
+    return NewCase(
+        kind=kind, category=category, description=description, community_id=values["community_id"],
+        grid_id=values["grid_id"], building_id=values.get("building_id"), unit=values.get("unit"),
+        room=values.get("room"), details=case_details(values, **details),
+    )
 
 
 def case_details(values: dict, **extra) -> dict:
