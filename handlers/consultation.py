@@ -7,7 +7,7 @@ import re
 from typing import TYPE_CHECKING
 
 from handlers import answers, forms, meetings, when
-from handlers.forms import SOURCE, Ask, Form, Slot
+from handlers.forms import Ask, Form, Slot
 from handlers.timezone import local
 from handlers.turn import Outcome, Turn
 from nlu.entities import extract_choice, extract_count

@@ -247,7 +247,7 @@ def _fill(form: Form, turn: Turn, uow: "UnitOfWork", data: dict) -> tuple[set[st
 
 def _next(form: Form, turn: Turn, uow: "UnitOfWork", data: dict, changed: set[str], note: str = "") -> Outcome:
     """Ask for the first thing still missing; otherwise confirm or complete."""
-    values, sources = data["values"], data["sources"]
+    values = data["values"]
     asked = form.slot(data.get("asking"))
     if asked is not None and asked.applies(values) and asked.name not in changed and not changed:
         if not asked.optional or asked.name not in data["asked"]:

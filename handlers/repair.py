@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 from handlers import case_followup, forms, locations, resident_slots
 from handlers.case_opening import open_and_route
 from handlers.forms import Ask, Form, Slot, register
-from handlers.timezone import short_time
 from handlers.turn import Outcome, Turn
 from nlu import CATEGORIES
 from nlu.entities import extract_choice
