@@ -28,10 +28,20 @@ def fill_location(turn: Turn, values: dict, asked: dict | None, uow: "UnitOfWork
         building, unit, room = extract_location(answers.correction_rest(turn.text))
     if building is None:
         return _corrected_part(values, unit, room, uow)
-    found = locations.resolve(building, unit, room, turn.resident, uow, community_id=values.get("community_id"))
+    named = _community_named(turn.text, uow)
+    community_id = named or values.get("community_id")
+    found = locations.resolve(building, unit, room, turn.resident, uow, community_id=community_id)
     if found is None or isinstance(found, Ask):
         return found
     return found.as_values()
+
+
+def _community_named(text: str, uow: "UnitOfWork") -> int | None:
+    """明眼泉8号楼: the community a message names, which settles whose 8号楼 it is."""
+    for community in uow.directory.communities():
+        if community.name in text or community.name.removesuffix("社区") in text:
+            return community.id
+    return None
 
 
 def _corrected_part(values: dict, unit: str | None, room: str | None, uow: "UnitOfWork") -> dict | Ask | None:

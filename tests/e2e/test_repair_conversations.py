@@ -176,3 +176,12 @@ def test_my_phone_is_followed_by_the_number_is_kept_whatever_the_nlu_calls_it(we
     reply = resident.say("我的电话是13912345678")
 
     assert "已记下" in reply and resident_row(services, "o_res_myphone")["phone"] == "13912345678"
+
+
+def test_naming_the_community_settles_whose_building_is_meant(wechat, services):
+    resident = register(wechat, "o_res_other_place")  # lives in 新世纪社区
+
+    resident.say("明眼泉社区8号楼2单元502楼道灯坏了，是俺闺女家")
+
+    [case] = all_cases(services)
+    assert (case["community"], case["grid"], case["location"]) == ("明眼泉社区", "myq-3", "8号楼2单元502")
