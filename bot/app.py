@@ -18,12 +18,13 @@ def create_app(settings: settings_module.Settings | None = None, *, services: Se
     app.json.ensure_ascii = False
     app.extensions["linli"] = services
 
-    from bot import chat_api, web, wechat_callback, workbench
+    from bot import chat_api, meeting_pages, web, wechat_callback, workbench
 
     app.register_blueprint(wechat_callback.bp)
     app.register_blueprint(web.bp)
     app.register_blueprint(chat_api.bp)
     app.register_blueprint(workbench.bp)
+    app.register_blueprint(meeting_pages.bp)
 
     @app.get("/healthz")
     def health():

@@ -53,6 +53,10 @@ def bootstrap(
     clock: Any = None,
 ) -> Services:
     routing.check_routes()
+    if settings.wechat.menu:
+        from bot.wechat_menu import menu_payload
+
+        menu_payload(settings)  # a menu key nothing handles fails here, not when a resident taps it
     engine = engine or make_engine(settings.database_url)
     if sender is None:
         from bot.push import build_sender

@@ -230,6 +230,28 @@ def deadlines_sweep() -> None:
     click.echo(f"提醒 {len(report.warned)} 件，升级督办 {len(report.escalated)} 件，已在最高级仍超时 {len(report.breached_at_top)} 件")
 
 
+@main.group()
+def wechat() -> None:
+    """The WeChat account itself."""
+
+
+@wechat.command("menu")
+@click.option("--dry-run", is_flag=True, help="Print the menu JSON instead of pushing it.")
+def wechat_menu(dry_run: bool) -> None:
+    """Push the custom menu in config.yaml (wechat.menu) to WeChat."""
+    from bot.wechat_menu import MenuError, menu_payload, push_menu
+
+    settings = _settings()
+    try:
+        if dry_run:
+            click.echo(json.dumps(menu_payload(settings), ensure_ascii=False, indent=2))
+            return
+        push_menu(settings)
+    except MenuError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo("自定义菜单已推送")
+
+
 main.add_command(nlu_group)
 
 if __name__ == "__main__":

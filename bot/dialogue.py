@@ -7,7 +7,7 @@ import time
 from sqlalchemy.exc import OperationalError
 
 from bot.inbound import InboundMessage
-from handlers import routing, subscription
+from handlers import routing, smalltalk, subscription
 from handlers.turn import Outcome, Turn
 
 log = logging.getLogger(__name__)
@@ -85,7 +85,13 @@ class Dialogue:
         if inbound.msg_type == "event":
             if inbound.event == "subscribe" or inbound.event == "subscribe_scan":
                 return subscription.subscribed(turn, uow)
-            return Outcome(None)
+            if inbound.event == "click":
+                return routing.menu_click(inbound.event_key, turn, uow)
+            return Outcome(None)  # VIEW opens a page; WeChat shows no reply to other events
         if inbound.msg_type in ("text", "voice") and turn.text:
             return routing.route(turn, uow)
+        if inbound.msg_type == "voice":
+            return smalltalk.not_heard(turn, uow)
+        if inbound.msg_type in ("image", "location"):
+            return routing.attachment(turn, uow)
         return Outcome(UNSUPPORTED)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -179,10 +180,29 @@ class Seeder:
                 )
 
 
-def seed(session_factory, config: dict) -> SeedReport:
-    """Apply config.yaml's community in one transaction."""
+def seed(session_factory, config: dict, *, now: datetime | None = None) -> SeedReport:
+    """Apply config.yaml's community in one transaction, then make the coming recurring meetings."""
     with session_factory() as session:
         report = Seeder(session).run(config)
         session.commit()
+    for _ in range(seed_meetings(session_factory, config.get("meetings"), now=now or datetime.now(timezone.utc))):
+        report.count("meeting", True)
     log.info("seed.done created=%s updated=%s", report.created, report.updated)
     return report
+
+
+def seed_meetings(session_factory, section: dict | None, *, now: datetime) -> int:
+    """相约周三 and the other series of config.yaml, this week and the weeks ahead (idempotent)."""
+    from bot.settings import meeting_series
+    from handlers import meetings
+    from handlers.settings import DomainSettings
+    from storage.unit_of_work import UnitOfWork
+
+    series = meeting_series(section)
+    if not series:
+        return 0
+    settings = DomainSettings(meeting_series=series, meeting_weeks_ahead=int((section or {}).get("weeks_ahead", 4)))
+    with UnitOfWork(session_factory) as uow:
+        created = meetings.materialise(settings, uow, now=now)
+        uow.commit()
+    return created

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import yaml
 
-from handlers.settings import Deadline, DomainSettings, PointsRules
+from handlers.settings import Deadline, DomainSettings, MeetingSeries, PointsRules
 from handlers.working_time import WorkingHours
 from nlu import NluSettings
 
@@ -110,7 +110,7 @@ def load(path: Path | None = None, *, env: dict | None = None, overrides: dict |
         outbox=OutboxSettings(**(raw.get("outbox", {}) or {})),
         scheduler_in_process=bool((raw.get("scheduler", {}) or {}).get("in_process", True)),
         scheduler_lease_seconds=float((raw.get("scheduler", {}) or {}).get("lease_seconds", 30)),
-        community={k: raw.get(k) for k in ("street", "communities")},
+        community={k: raw.get(k) for k in ("street", "communities", "meetings")},
         raw=raw,
         var_dir=var,
     )
@@ -163,7 +163,40 @@ def _domain(raw: dict) -> DomainSettings:
         points=PointsRules(**(raw.get("points", {}) or {})),
         rating_reminder_after=timedelta(hours=float(followups.get("rating_reminder_after_hours", 24))),
         close_unrated_after=timedelta(days=float(followups.get("close_unrated_after_days", 7))),
+        meeting_series=meeting_series(raw.get("meetings")),
+        meeting_weeks_ahead=int((raw.get("meetings", {}) or {}).get("weeks_ahead", 4)),
+        grid_points=_grid_points(raw.get("communities") or []),
     )
+
+
+def meeting_series(section: dict | None) -> tuple[MeetingSeries, ...]:
+    """`meetings.series` of config.yaml; weekday is written as people say it (周三 = 3)."""
+    series = []
+    for spec in (section or {}).get("series", []) or []:
+        weekday = int(spec["weekday"])
+        if not 1 <= weekday <= 7:
+            raise ValueError(f"meetings.series {spec.get('key')}: weekday must be 1 (Monday) … 7 (Sunday)")
+        series.append(
+            MeetingSeries(
+                key=str(spec["key"]), community=str(spec["community"]), title=str(spec["title"]),
+                weekday=weekday - 1, start=time.fromisoformat(str(spec["time"])),
+                minutes=int(spec.get("minutes", 90)), capacity=int(spec.get("capacity", 30)),
+                place=str(spec.get("place", "") or ""), topic=str(spec.get("topic", "") or ""),
+                grid=spec.get("grid"),
+            )
+        )
+    return tuple(series)
+
+
+def _grid_points(communities: list) -> dict[str, tuple[float, float]]:
+    """Each grid's centre (`location: [lat, lng]`), for residents who send their location."""
+    points = {}
+    for community in communities:
+        for grid in community.get("grids", []) or []:
+            where = grid.get("location")
+            if where:
+                points[grid["code"]] = (float(where[0]), float(where[1]))
+    return points
 
 
 def _dev_secret(var: Path) -> str:

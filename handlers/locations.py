@@ -36,15 +36,21 @@ class Place:
 
 
 def resolve(
-    building: str | None, unit: str | None, room: str | None, resident: Resident, uow: "UnitOfWork"
+    building: str | None, unit: str | None, room: str | None, resident: Resident, uow: "UnitOfWork",
+    *, community_id: int | None = None,
 ) -> Place | Ask | None:
-    """The building the resident means, an Ask when it is unknown or ambiguous, None if none was named."""
+    """The building the resident means, an Ask when it is unknown or ambiguous, None if none was named.
+
+    `community_id` (the one this conversation is about) wins over the resident's own community.
+    """
     if not building:
         return None
     candidates = uow.directory.buildings_numbered(building)
-    if resident.community_id is not None:
-        own = [b for b in candidates if b.community_id == resident.community_id]
-        candidates = own or candidates
+    for known in (community_id, resident.community_id):
+        own = [b for b in candidates if known is not None and b.community_id == known]
+        if own:
+            candidates = own
+            break
     if unit and len(candidates) > 1:
         # 3号楼5单元 can only be the 3号楼 that has a 5单元: no need to ask.
         candidates = [b for b in candidates if not b.units or unit in b.units] or candidates
@@ -57,10 +63,10 @@ def resolve(
             choices=labels,
             pending={"buildings": [b.id for b in candidates], "unit": unit, "room": room},
         )
-    return _checked(candidates[0], unit, room)
+    return checked(candidates[0], unit, room)
 
 
-def _checked(building: Building, unit: str | None, room: str | None) -> Place | Ask:
+def checked(building: Building, unit: str | None, room: str | None) -> Place | Ask:
     if unit and building.units and unit not in building.units:
         names = "、".join(f"{u}单元" for u in building.units)
         return Ask(f"{building.label}只有{names}，请问是几单元？")

@@ -116,9 +116,9 @@ def resident_push(case, resident, at: datetime, key: str, text: str, status: str
 
 
 def _to_residents(case, event: CaseTransitioned, uow, *, reporter_text: str, follower_text: str, status: str,
-                  detail: str) -> list[PushRequest]:
+                  detail: str, include_reporter: bool = True) -> list[PushRequest]:
     key, at = f"event:{event.event.id}", event.event.at
-    found = [resident_push(case, case.reporter, at, key, reporter_text, status, detail)]
+    found = [resident_push(case, case.reporter, at, key, reporter_text, status, detail)] if include_reporter else []
     found += [resident_push(case, r, at, key, follower_text, status, detail) for r in uow.followers.of_case(case.id)]
     return [p for p in found if p is not None]
 
@@ -158,12 +158,17 @@ def _plan_dispatch(event: CaseTransitioned, uow) -> list[PushRequest]:
         # Taken off a case by someone else: say so, so nobody turns up at the door for nothing.
         pushes.append(_update(case, f"event:{event.event.id}", previous.openid, "已转派",
                               f"已改由{_handler_label(case)}办理", event.event.at))
-    # At opening the reporter's reply already said who has the case; later (re)dispatches are news.
-    if not (event.from_state == "registered" and event.event.at == case.created_at):
+    # At opening, and on a rework the reporter just asked for, the reply to their own message already
+    # said who has the case; other (re)dispatches are news to them.
+    at_opening = event.from_state == "registered" and event.event.at == case.created_at
+    earlier = case.events[-2] if len(case.events) >= 2 else None
+    asked_for_rework = (earlier is not None and earlier.action == "reopen" and earlier.actor_kind == "resident"
+                        and earlier.at == event.event.at)
+    if not at_opening:
         when = short_time(case.accept_due_at, now=event.event.at) if case.accept_due_at else "尽快"
         text = f"您的工单 {case.number} 已交给{_handler_label(case)}办理，{when}前会联系您。"
         pushes += _to_residents(case, event, uow, reporter_text=text, follower_text=text, status="已派单",
-                                detail=_handler_label(case))
+                                detail=_handler_label(case), include_reporter=not asked_for_rework)
     return pushes
 
 

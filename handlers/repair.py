@@ -4,10 +4,9 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from handlers import locations
-from handlers.case_opening import NewCase, open_and_route
+from handlers import case_followup, forms, locations, resident_slots
+from handlers.case_opening import open_and_route
 from handlers.forms import Ask, Form, Slot, register
-from handlers.timezone import short_time
 from handlers.turn import Outcome, Turn
 from nlu import CATEGORIES
 from nlu.entities import extract_choice
@@ -22,6 +21,8 @@ CATEGORY_CHOICES = (
     ("order", "秩序安全（停车、消防通道、飞线充电、陌生人）"),
     ("care", "亲情关怀（独居老人、病残家庭需要探望）"),
 )
+CATEGORY_NAMES = dict(CATEGORY_CHOICES)
+CATEGORY_MIN_CONFIDENCE = 0.5  # 家里有点问题 is a repair, but of which kind only the resident can say
 # Words that say "I want to report something" without saying what is wrong.
 _NO_PROBLEM_WORDS = re.compile(
     r"你好|您好|在吗|请问|麻烦|帮忙|帮我|帮俺|俺|我们|我家|我要|我想|想要|需要|要|报修|报事|维修|修理|修一下|找人|来人|"
@@ -40,85 +41,57 @@ def _fill_problem(turn: Turn, values: dict, asked: dict | None, uow: "UnitOfWork
         return None
     found = {"problem": turn.text.strip()}
     understanding = turn.understanding
-    if understanding is not None and understanding.intent == "repair" and understanding.category:
-        found["category"] = understanding.category
+    sure = understanding is not None and (understanding.category_confidence or 0) >= CATEGORY_MIN_CONFIDENCE
+    if sure and understanding.category in CATEGORIES and (understanding.intent == "repair" or asked is not None):
+        found["category"] = understanding.category  # otherwise the category is asked, with choices
     return found
 
 
-def _fill_category(turn: Turn, values: dict, asked: dict | None, uow: "UnitOfWork") -> dict | Ask | None:
-    if asked is not None:
-        index = extract_choice(turn.text, len(CATEGORY_CHOICES))
-        if index is not None:
-            return {"category": CATEGORY_CHOICES[index - 1][0]}
-        understanding = turn.understanding
-        if understanding is not None and understanding.category in CATEGORIES:
-            return {"category": understanding.category}
-    if "problem" not in values:
+def _fill_category(turn: Turn, values: dict, asked: dict | None, uow: "UnitOfWork") -> dict | None:
+    if asked is None:
         return None
-    return Ask("请问属于哪一类？", choices=tuple(label for _, label in CATEGORY_CHOICES), pending={"categories": True})
+    index = extract_choice(turn.text, len(CATEGORY_CHOICES))
+    if index is not None:
+        return {"category": CATEGORY_CHOICES[index - 1][0]}
+    understanding = turn.understanding
+    if understanding is not None and understanding.category in CATEGORIES:
+        return {"category": understanding.category}
+    return None
 
 
-def _fill_location(turn: Turn, values: dict, asked: dict | None, uow: "UnitOfWork") -> dict | Ask | None:
-    if asked and asked.get("buildings"):
-        place = locations.resolve_choice(turn.text, asked, uow)
-        if place is not None:
-            return place.as_values()
-    entities = turn.understanding.entities if turn.understanding else None
-    if entities is None or not entities.building:
-        return None
-    found = locations.resolve(entities.building, entities.unit, entities.room, turn.resident, uow)
-    if found is None or isinstance(found, Ask):
-        return found
-    return found.as_values()
+def _category_question(turn: Turn, values: dict, uow: "UnitOfWork") -> Ask:
+    return Ask("请问属于哪一类？", choices=tuple(label for _, label in CATEGORY_CHOICES))
 
 
 def open_repair_case(values: dict, turn: Turn, uow: "UnitOfWork") -> Outcome:
     """Turn a completed repair form into a case: reported, registered, dispatched."""
     case, assignment = open_and_route(
-        NewCase(
-            kind="repair",
-            category=values["category"],
-            description=values["problem"],
-            community_id=values["community_id"],
-            grid_id=values["grid_id"],
-            building_id=values["building_id"],
-            unit=values.get("unit"),
-            room=values.get("room"),
-        ),
-        turn.resident,
-        uow,
-        turn.settings,
-        at=turn.now,
+        resident_slots.new_case("repair", values["category"], values["problem"], values),
+        turn.resident, uow, turn.settings, at=turn.now,
     )
-    _remember_address(turn, values)
-    if assignment is None:
-        return Outcome(f"已收到，工单编号 {case.number}。社区会尽快安排人员处理，回复“进度”可随时查询。")
-    when = short_time(case.accept_due_at, now=turn.now)
-    return Outcome(
-        f"已受理，工单编号 {case.number}。\n"
-        f"由{assignment.handler_label}负责，{when}前会联系您。\n"
-        "回复“进度”可随时查询。"
-    )
-
-
-def _remember_address(turn: Turn, values: dict) -> None:
-    """The first place a resident reports from becomes their address (they can change it later)."""
-    resident = turn.resident
-    if resident.building_id is None:
-        resident.community_id = values["community_id"]
-        resident.building_id = values["building_id"]
-        resident.unit = values.get("unit")
-        resident.room = values.get("room")
+    resident_slots.remember(turn, values)
+    return case_followup.opened(case, assignment, turn, uow)
 
 
 REPAIR_FORM = register(
     Form(
         name="repair",
+        title="报修",
+        intent="repair",
         slots=(
-            Slot("problem", prompt="请简单说一下需要维修的问题，比如：厨房水管漏水", fill=_fill_problem),
-            Slot("category", prompt="请问属于哪一类？", fill=_fill_category),
-            Slot("location", prompt=f"请告诉我楼栋和房号，{locations.EXAMPLE}", fill=_fill_location),
+            Slot("problem", prompt="请简单说一下需要维修的问题，比如：厨房水管漏水", fill=_fill_problem, label="问题",
+                 free_text=True),
+            Slot("category", prompt="请问属于哪一类？", fill=_fill_category, label="类别", question=_category_question,
+                 show=lambda v: CATEGORY_NAMES.get(v.get("category") or "", "").split("（")[0] or None),
+            resident_slots.location_slot(
+                f"请告诉我楼栋和房号，{locations.EXAMPLE}。\n在楼外的话说离哪栋楼近，如“5号楼门口”，也可以发个位置。"),
+            resident_slots.phone_slot(ask=False),
+            resident_slots.PHOTOS_SLOT,
         ),
         on_complete=open_repair_case,
     )
 )
+
+
+def start(turn: Turn, uow: "UnitOfWork") -> Outcome:
+    return forms.start(REPAIR_FORM, turn, uow)

@@ -14,12 +14,13 @@ MENU = (
     "3. 你下单我跑腿：如“帮我去药店买盒降压药”\n"
     "4. 议事报名：如“周三的议事会我想参加”\n"
     "5. 查询进度：回复“进度”\n"
-    "6. 评价服务：如“师傅修得挺好，五星”"
+    "6. 评价服务：如“师傅修得挺好，五星”\n"
+    "7. 登记住址：如“我住5号楼2单元301”"
 )
 
 
 def help_text(account_name: str) -> str:
-    return f"我是{account_name}社区服务号，可以帮您：\n{MENU}\n打字、按住说话都可以。"
+    return f"我是{account_name}社区服务号，可以帮您：\n{MENU}\n打字、按住说话、点下方菜单都可以。"
 
 
 def welcome(turn: Turn, uow: "UnitOfWork") -> Outcome:
@@ -40,6 +41,16 @@ def out_of_scope(turn: Turn, uow: "UnitOfWork") -> Outcome:
 
 def not_understood(turn: Turn, uow: "UnitOfWork") -> Outcome:
     return Outcome("抱歉，我没太听明白，您能换个说法再说一遍吗？\n" + help_text(turn.settings.account_name))
+
+
+def acknowledge(turn: Turn, uow: "UnitOfWork") -> Outcome:
+    """好的 / 不用 with nothing being asked."""
+    return Outcome("好的。有需要随时告诉我，回复“帮助”看看我能做什么。")
+
+
+def not_heard(turn: Turn, uow: "UnitOfWork") -> Outcome:
+    """A voice message WeChat could not turn into text."""
+    return Outcome("抱歉，这条语音我没听清。请再说一遍，说慢一点；或者直接打字告诉我。")
 
 
 def nothing_to_cancel(turn: Turn, uow: "UnitOfWork") -> Outcome:

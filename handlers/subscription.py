@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from handlers import registration
 from handlers.smalltalk import welcome
 from handlers.turn import Outcome, Turn
 
@@ -12,8 +13,11 @@ if TYPE_CHECKING:
 
 
 def subscribed(turn: Turn, uow: "UnitOfWork") -> Outcome:
+    """Welcome; and when we do not know where the resident lives, ask (answering is optional)."""
     turn.resident.subscribed = True
-    return welcome(turn, uow)
+    reply = welcome(turn, uow).reply
+    question = registration.ask_after_welcome(turn)
+    return Outcome(f"{reply}\n\n{question}" if question else reply)
 
 
 def forget_resident(openid: str, uow: "UnitOfWork", *, now: datetime) -> None:

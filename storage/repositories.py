@@ -28,6 +28,12 @@ class DirectoryRepository:
     def community(self, community_id: int) -> Community | None:
         return self.session.get(Community, community_id)
 
+    def community_by_code(self, code: str) -> Community | None:
+        return self.session.scalars(select(Community).where(Community.code == code)).one_or_none()
+
+    def grid_by_code(self, code: str) -> Grid | None:
+        return self.session.scalars(select(Grid).where(Grid.code == code)).one_or_none()
+
     def building(self, building_id: int) -> Building | None:
         return self.session.get(Building, building_id)
 

@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy.orm import Session, sessionmaker
 
 from storage.closed_loop_repositories import DeadlineAlertRepository, FollowerRepository, PointsRepository
+from storage.meeting_repositories import MeetingRepository
 from storage.repositories import (
     CaseRepository, DialogueRepository, DirectoryRepository, InboundRepository, OutboxRepository,
     ResidentRepository,
@@ -34,6 +35,7 @@ class UnitOfWork:
         self.followers = FollowerRepository(self.session)
         self.deadline_alerts = DeadlineAlertRepository(self.session)
         self.points = PointsRepository(self.session)
+        self.meetings = MeetingRepository(self.session)
         return self
 
     def __exit__(self, *exc_info) -> None:

@@ -65,8 +65,9 @@ def test_a_rating_of_two_or_less_reopens_the_case_and_sends_it_back_to_its_handl
     assert case["state"] == "dispatched" and case["assignee"]["openid"] == "o_xsj_eng1"
     assert [e["action"] for e in case["events"]][-2:] == ["reopen", "dispatch"]
     assert "还是漏水" in case["events"][-2]["note"]
-    # The handler gets the case again; the resident hears who is coming back.
-    assert [p["openid"] for p in outbox(services)[pushes_before:]] == ["o_xsj_eng1", "o_resident_route"]
+    # The handler gets the case again; the resident, who asked for the rework, is told in the reply to
+    # their rating rather than by a second message.
+    assert [p["openid"] for p in outbox(services)[pushes_before:]] == ["o_xsj_eng1"]
 
 
 def test_resolving_needs_a_result(services):

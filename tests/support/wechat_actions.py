@@ -28,8 +28,11 @@ class WeChatActions:
 
 
 def report(resident, text: str):
-    """Send a report; when asked which community's building is meant, answer "1" (新世纪社区)."""
+    """Send a report; when asked which community's building is meant, answer "1" (新世纪社区), and
+    when the summary asks 对吗 (the form took several turns), answer "是"."""
     result = resident.text(text)
     if result.reply and "回复数字" in result.reply:
         result = resident.text("1")
+    if result.reply and "对吗" in result.reply:
+        result = resident.text("是")
     return result

@@ -1,0 +1,51 @@
+"""Times residents give in a conversation (周六上午, 今天下午五点前, 越快越好), read with the NLU's time
+extractor and shown back the way they said them."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from handlers.timezone import WEEKDAYS, local
+from nlu.entities import extract_time
+
+# jionlp reads "下午五点前" as the span from now until five: drop the 前 to get the deadline itself.
+_BEFORE = re.compile(r"(之前|以前|前)(?=$|[，,。.!！\s吧啊呀就])")
+_CLOCK = re.compile(r"[点:：]|\d{1,2}时")
+_PARTS = (("凌晨", "凌晨"), ("早上", "早上"), ("上午", "上午"), ("中午", "中午"), ("下午", "下午"),
+          ("傍晚", "傍晚"), ("晚上", "晚上"), ("夜里", "晚上"), ("头午", "上午"), ("后晌", "下午"), ("过晌", "下午"))
+ASAP_WORDS = re.compile(r"越快越好|尽快|尽早|马上|立刻|立即|赶紧|急用|着急|现在就要|越早越好")
+ANYTIME_WORDS = re.compile(r"随时|都行|都可以|什么时候都|啥时候都|不急|不着急|哪天都|没关系")
+
+
+@dataclass(frozen=True)
+class When:
+    at: datetime
+    label: str  # 11月28日(周六)上午 / 今天17:00前
+
+
+def read(text: str, now: datetime, *, deadline: bool = False) -> When | None:
+    """The time a message names, or None. With `deadline`, "五点前" means by five, shown as 17:00前."""
+    before = bool(_BEFORE.search(text))
+    at = extract_time(_BEFORE.sub("", text), now)
+    if at is None:
+        return None
+    label = describe(at, text, now)
+    if deadline and before:
+        label += "前"
+    return When(at, label)
+
+
+def describe(at: datetime, text: str, now: datetime) -> str:
+    """The day as an elderly reader says it, with the hour only if the resident gave one."""
+    at, today = local(at), local(now).date()
+    days = (at.date() - today).days
+    day = {0: "今天", 1: "明天", 2: "后天"}.get(days) or f"{at.month}月{at.day}日(周{WEEKDAYS[at.weekday()]})"
+    if _CLOCK.search(text):
+        return f"{day}{at:%H:%M}"
+    part = next((name for word, name in _PARTS if word in text), "")
+    return day + part
+
+
+def is_future(when: When | None, now: datetime) -> bool:
+    return when is not None and local(when.at).date() >= local(now).date()

@@ -1,0 +1,85 @@
+"""Disputes go to the grid worker and a mediator; errands to the grid's volunteers. Both told in Chinese
+over several messages, or all in one."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from storage.models import Case
+from tests.support.conversation import chat, register
+from tests.support.inspect import all_cases, outbox
+
+
+def details(services, number: str) -> dict:
+    with services.uow() as uow:
+        return dict(uow.session.scalars(select(Case).where(Case.number == number)).one().details)
+
+
+def test_a_dispute_with_a_mediation_meeting_reaches_the_grid_worker_and_a_mediator(wechat, services):
+    resident = register(wechat, "o_dis_meet", "2号楼1单元301", phone="13800002222")
+
+    first = resident.say("楼上天天半夜蹦跶，说了也不听")
+    assert "当面调解" in first  # what happened, with whom (楼上) and where (home) are known
+    when = resident.say("要")
+    assert "什么时候方便" in when
+    summary = resident.say("周六上午")
+    assert "楼上" in summary and "11月28日(周六)上午" in summary and "对吗" in summary
+    done = resident.say("是的")
+
+    [case] = all_cases(services)
+    assert (case["kind"], case["state"], case["grid"]) == ("dispute", "dispatched", "xsj-1")
+    assert case["case_no"].startswith("D20261124-") and case["case_no"] in done
+    assert case["assignee"]["openid"] == "o_xsj_gw1"
+    assert sorted(p["openid"] for p in outbox(services)) == ["o_xsj_gw1", "o_xsj_med1"]
+    kept = details(services, case["case_no"])
+    assert (kept["party"], kept["mediation"], kept["phone"]) == ("楼上", True, "13800002222")
+    assert kept["meeting_at"].startswith("2026-11-28")
+
+
+def test_a_dispute_without_a_meeting_asks_who_and_where_when_it_does_not_say(wechat, services):
+    resident = chat(wechat, "o_dis_plain")
+
+    assert "什么事" in resident.click("DISPUTE")
+    assert "对方" in resident.say("天天往楼道里堆杂物，味道很大")
+    assert "哪栋楼" in resident.say("对门的")
+    assert "回复数字" in resident.say("9号楼1单元101")
+    assert "当面调解" in resident.say("1")
+    assert "手机号" in resident.say("不用，你们去跟他说说就行")
+    summary = resident.say("跳过")
+    assert "不用，请工作人员先去沟通" in summary
+    resident.say("对")
+
+    [case] = all_cases(services)
+    assert (case["kind"], case["grid"], case["assignee"]["openid"]) == ("dispute", "xsj-3", "o_xsj_gw3")
+    kept = details(services, case["case_no"])
+    assert kept["party"] == "对门的" and kept["mediation"] is False and "phone" not in kept
+
+
+def test_an_errand_told_all_at_once_is_created_at_once_and_offered_to_the_grids_volunteers(wechat, services):
+    resident = register(wechat, "o_err_once", phone="13800003333")
+
+    reply = resident.say("帮俺去药店买两盒降压药，送到3号楼2单元501，今天下午五点前，到了给现金")
+
+    [case] = all_cases(services)  # everything was said in the one message: created at once
+    assert (case["kind"], case["state"], case["assignee"]) == ("errand", "dispatched", None)
+    assert case["case_no"].startswith("E20261124-") and case["case_no"] in reply
+    assert "今天17:00前" in reply and "送到后给现金" in reply and "回复“取消”可撤回" in reply
+    kept = details(services, case["case_no"])
+    assert (kept["deliver_to"], kept["due"], kept["payment"]) == ("新世纪社区3号楼2单元501", "今天17:00前", "送到后给现金")
+    # Offered to the grid's volunteers who can buy medicine (杨帆 lists 买药; 韩雪 does not).
+    assert sorted(p["openid"] for p in outbox(services) if p["payload"].get("template") == "errand_offered") == [
+        "o_xsj_vol1"]
+    assert {p["payload"]["template"] for p in outbox(services)} == {"errand_offered"}
+
+
+def test_an_errand_asks_only_for_what_is_missing_and_home_is_the_default_address(wechat, services):
+    resident = register(wechat, "o_err_steps", "6号楼2单元302", phone="13800004444")
+
+    assert "什么时候要" in resident.say("帮我取个快递")
+    assert "钱怎么结" in resident.say("越快越好")
+    summary = resident.say("3")
+    assert "新世纪社区6号楼2单元302" in summary and "越快越好" in summary and "不用花钱" in summary
+    resident.say("是")
+
+    [case] = all_cases(services)
+    assert (case["kind"], case["grid"], case["location"]) == ("errand", "xsj-2", "6号楼2单元302")
+    assert details(services, case["case_no"])["phone"] == "13800004444"

@@ -1,0 +1,187 @@
+"""Repairs told over several messages, with corrections, defaults, pictures, voice and locations."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from storage.models import Case
+from tests.support.conversation import chat, register
+from tests.support.inspect import all_cases, resident_row
+
+
+def case_details(services, number: str) -> dict:
+    with services.uow() as uow:
+        return dict(uow.session.scalars(select(Case).where(Case.number == number)).one().details)
+
+
+def test_a_clear_report_is_created_at_once_and_says_how_to_undo_it(wechat, services):
+    resident = register(wechat, "o_res_clear")
+
+    reply = resident.say("3号楼2单元501厨房水管漏水")
+
+    [case] = all_cases(services)
+    assert case["case_no"] in reply and "回复“取消”可撤回" in reply
+    undo = resident.say("取消")
+    assert "已撤回" in undo and all_cases(services)[0]["state"] == "cancelled"
+
+
+def test_the_registered_address_is_used_but_confirmed_first(wechat, services):
+    resident = register(wechat, "o_res_default", "5号楼1单元202")
+
+    summary = resident.say("楼道灯不亮了")
+
+    assert "新世纪社区5号楼1单元202" in summary and "对吗" in summary
+    assert all_cases(services) == []
+    done = resident.say("对的")
+    [case] = all_cases(services)
+    assert (case["location"], case["grid"], case["description"]) == ("5号楼1单元202", "xsj-2", "楼道灯不亮了")
+    assert case["case_no"] in done
+
+
+def test_not_right_its_502_corrects_the_room_before_anything_is_created(wechat, services):
+    resident = register(wechat, "o_res_fix")
+    assert "对吗" in resident.say("厨房水管漏水")
+
+    corrected = resident.say("不对，是502")
+
+    assert "3号楼2单元502" in corrected and "对吗" in corrected
+    resident.say("是")
+    [case] = all_cases(services)
+    assert case["location"] == "3号楼2单元502"
+
+
+def test_no_then_picking_what_to_change_asks_for_it_again(wechat, services):
+    resident = register(wechat, "o_res_pick")
+    resident.say("厨房水管漏水")
+
+    which = resident.say("不对")
+    assert "哪一项要改" in which and "地点" in which
+    ask = resident.say("地点")  # by name; "3" (its number) works too
+    assert "楼栋和房号" in ask
+    again = resident.say("6号楼3单元601")
+    assert "新世纪社区6号楼3单元601" in again and "对吗" in again
+    resident.say("嗯")
+
+    assert all_cases(services)[0]["location"] == "6号楼3单元601"
+
+
+def test_problem_and_place_may_come_in_any_order(wechat, services):
+    resident = chat(wechat, "o_res_order")
+    assert "维修的问题" in resident.click("REPAIR")
+
+    still = resident.say("5号楼3单元302")  # the place first
+    summary = resident.say("卫生间马桶堵了")
+
+    assert "维修的问题" in still
+    assert "5号楼3单元302" in summary and "马桶堵了" in summary
+    resident.say("是")
+    [case] = all_cases(services)
+    assert (case["location"], case["category"], case["description"]) == ("5号楼3单元302", "engineering", "卫生间马桶堵了")
+
+
+def test_without_a_phone_on_file_the_reply_asks_for_one_and_keeps_it(wechat, services):
+    resident = chat(wechat, "o_res_phone")
+    reply = resident.say("12号楼东单元电梯坏了")
+    assert "手机号" in reply
+
+    thanks = resident.say("13912345678")
+
+    [case] = all_cases(services)
+    assert "已记下" in thanks
+    assert case_details(services, case["case_no"])["phone"] == "13912345678"
+    assert resident_row(services, "o_res_phone")["phone"] == "13912345678"
+    second = resident.say("12号楼东单元楼道灯坏了")
+    assert "手机号" not in second  # known now
+
+
+def test_a_message_that_is_not_a_phone_number_is_understood_as_what_it_is(wechat, services):
+    resident = chat(wechat, "o_res_nophone")
+    resident.say("12号楼东单元电梯坏了")
+
+    status = resident.say("我报的修咋样了")
+
+    assert "第3步" in status and "电梯" in status
+    assert len(all_cases(services)) == 1 and resident_row(services, "o_res_nophone")["form"] is None
+
+
+def test_a_picture_sent_after_a_report_goes_with_the_case(wechat, services):
+    resident = register(wechat, "o_res_photo")
+    reply = resident.say("3号楼2单元501厨房水管漏水")
+    number = all_cases(services)[0]["case_no"]
+
+    answer = resident.image(media_id="media-leak-1")
+
+    assert number in answer and "照片" in answer
+    photos = case_details(services, number)["photos"]
+    assert [p["media_id"] for p in photos] == ["media-leak-1"] and photos[0]["pic_url"].endswith("media-leak-1.jpg")
+    assert number in reply
+
+
+def test_a_picture_with_nothing_open_starts_a_repair_that_keeps_it(wechat, services):
+    resident = register(wechat, "o_res_photo_first")
+
+    ask = resident.image(media_id="media-tree-1")
+    assert "照片收到了" in ask and "问题" in ask
+    summary = resident.say("楼下的树枝快掉下来了")
+    assert "照片：1张" in summary
+    resident.say("是")
+
+    [case] = all_cases(services)
+    assert case["category"] == "greening"
+    assert [p["media_id"] for p in case_details(services, case["case_no"])["photos"]] == ["media-tree-1"]
+
+
+def test_a_voice_message_is_read_from_wechats_recognition(wechat, services):
+    resident = register(wechat, "o_res_voice")
+
+    summary = resident.voice("俺家厕所下水道堵了咋整")
+    resident.say("中")
+
+    [case] = all_cases(services)
+    assert "对吗" in summary and case["description"] == "俺家厕所下水道堵了咋整"
+    assert "没听清" in resident.voice("")
+
+
+def test_a_location_message_picks_the_nearest_grid_and_is_confirmed(wechat, services):
+    resident = chat(wechat, "o_res_location")
+    assert "楼栋和房号" in resident.say("小区门口的路灯坏了")
+
+    summary = resident.location(36.7172, 117.5336, "新世纪花园南门")
+
+    assert "新世纪第三网格" in summary and "对吗" in summary
+    resident.say("是")
+    [case] = all_cases(services)
+    assert (case["grid"], case["assignee"]["openid"]) == ("xsj-3", "o_xsj_eng2")
+    assert "新世纪花园南门" in case["location"]
+
+
+def test_a_location_far_from_every_grid_is_not_used(wechat, services):
+    resident = chat(wechat, "o_res_far")
+    resident.say("楼道灯坏了")
+
+    reply = resident.location(39.9042, 116.4074, "天安门")
+
+    assert "有点远" in reply and all_cases(services) == []
+
+
+def test_a_location_outside_a_conversation_names_the_grid_and_its_worker(wechat):
+    reply = chat(wechat, "o_res_where").location(36.7199, 117.5303)
+
+    assert "新世纪第二网格" in reply and "马超" in reply
+
+
+def test_my_phone_is_followed_by_the_number_is_kept_whatever_the_nlu_calls_it(wechat, services):
+    resident = chat(wechat, "o_res_myphone")
+    resident.say("12号楼东单元电梯坏了")
+
+    reply = resident.say("我的电话是13912345678")
+
+    assert "已记下" in reply and resident_row(services, "o_res_myphone")["phone"] == "13912345678"
+
+
+def test_naming_the_community_settles_whose_building_is_meant(wechat, services):
+    resident = register(wechat, "o_res_other_place")  # lives in 新世纪社区
+
+    resident.say("明眼泉社区8号楼2单元502楼道灯坏了，是俺闺女家")
+
+    [case] = all_cases(services)
+    assert (case["community"], case["grid"], case["location"]) == ("明眼泉社区", "myq-3", "8号楼2单元502")
