@@ -18,21 +18,25 @@ def create_app(settings: settings_module.Settings | None = None, *, services: Se
     app.json.ensure_ascii = False
     app.extensions["linli"] = services
 
-    from bot import chat_api, meeting_pages, web, wechat_callback, workbench
+    from bot import chat_api, meeting_pages, meetings_api, web, wechat_callback, workbench
 
     app.register_blueprint(wechat_callback.bp)
     app.register_blueprint(web.bp)
     app.register_blueprint(chat_api.bp)
     app.register_blueprint(workbench.bp)
+    app.register_blueprint(meetings_api.bp)
     app.register_blueprint(meeting_pages.bp)
 
     @app.get("/healthz")
     def health():
         return jsonify(status="ok")
 
+    @app.errorhandler(400)
+    @app.errorhandler(401)
     @app.errorhandler(403)
     @app.errorhandler(404)
-    @app.errorhandler(400)
+    @app.errorhandler(405)
+    @app.errorhandler(413)
     def _client_error(error):
         return jsonify(error=getattr(error, "description", str(error))), error.code
 

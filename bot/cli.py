@@ -10,6 +10,7 @@ import click
 
 from bot import settings as settings_module
 from bot.app import configure_logging
+from bot.meeting_commands import meetings_group
 from bot.nlu_commands import nlu_group
 
 log = logging.getLogger("linli")
@@ -209,6 +210,15 @@ def workbench_link(openid: str, case_no: str | None) -> None:
     click.echo(f"{settings.public_base_url}/w/login?t={links.sign(settings.secret_key, openid)}&next={quote(target)}")
 
 
+@main.command("api-token")
+@click.option("--as", "openid", required=True, help="A staff member's openid, e.g. o_xsj_staff_chen.")
+def api_token(openid: str) -> None:
+    """Print a bearer token (valid 7 days) for the staff JSON API (/api/meetings)."""
+    from bot import links
+
+    click.echo(links.sign(_settings().secret_key, openid))
+
+
 @main.group()
 def deadlines() -> None:
     """Deadline checks (the scheduler runs them; this runs them once by hand)."""
@@ -253,6 +263,7 @@ def wechat_menu(dry_run: bool) -> None:
 
 
 main.add_command(nlu_group)
+main.add_command(meetings_group)
 
 if __name__ == "__main__":
     main()

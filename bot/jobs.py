@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from bot.outbox import drain
-from handlers import deadlines, digests, followups
+from handlers import deadlines, digests, followups, meetings
 
 log = logging.getLogger(__name__)
 _services = None
@@ -66,3 +66,15 @@ def rating_followups() -> None:
     if report.asked_again or report.closed_without_rating:
         log.info("followups.done asked_again=%s closed_without_rating=%s",
                  len(report.asked_again), len(report.closed_without_rating))
+
+
+def materialise_meetings() -> None:
+    """Keep recurring meetings made weeks ahead, and mark meetings that have ended as done."""
+    settings = services().settings.domain
+    with services().uow() as uow:
+        now = services().clock.now()
+        created = meetings.materialise(uow, now=now, weeks_ahead=settings.meeting_weeks_ahead)
+        done = uow.meetings.mark_past_done(now=now)
+        uow.commit()
+    if created or done:
+        log.info("meetings.maintained created=%s done=%s", created, done)

@@ -17,7 +17,7 @@ def coming_meetings():
     services = current_app.extensions["linli"]
     now = services.clock.now()
     with services.uow() as uow:
-        meetings.materialise(services.settings.domain, uow, now=now)
+        meetings.materialise(uow, now=now, weeks_ahead=services.settings.domain.meeting_weeks_ahead)
         uow.commit()
         communities = [
             {

@@ -45,6 +45,8 @@ def job_specs(settings) -> list[JobSpec]:
                 coalesce=True, misfire_grace_time=None),
         JobSpec("rating_followups", "bot.jobs:rating_followups", IntervalTrigger(minutes=30, timezone=TIMEZONE),
                 coalesce=True, misfire_grace_time=None),
+        JobSpec("materialise_meetings", "bot.jobs:materialise_meetings", IntervalTrigger(hours=1, timezone=TIMEZONE),
+                coalesce=True, misfire_grace_time=None),
         # A digest missed at 08:00 (scheduler down) still goes out until 10:00, once; later it is
         # skipped with APScheduler's "was missed by" log line.
         JobSpec("daily_digest", "bot.jobs:daily_digest", CronTrigger(hour=8, minute=0, timezone=TIMEZONE),

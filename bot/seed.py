@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, time, timezone
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from storage.models import Building, Community, EscalationContact, Grid, Staff, StaffGrid, Team
+from storage.models import Building, Community, EscalationContact, Grid, MeetingSeries, Staff, StaffGrid, Team
 
 log = logging.getLogger(__name__)
 TEAM_KINDS = ("engineering", "cleaning", "greening", "order", "care")
@@ -191,18 +191,56 @@ def seed(session_factory, config: dict, *, now: datetime | None = None) -> SeedR
     return report
 
 
+def series_from_config(section: dict | None) -> list[dict]:
+    """`meetings.series` of config.yaml as meeting_series rows: `weekday` (1 = Monday … 7 = Sunday)
+    with `time`, or a crontab line in `cron`."""
+    from handlers.recurrence import trigger, weekly
+
+    rows = []
+    for spec in (section or {}).get("series", []) or []:
+        key = str(spec["key"])
+        try:
+            cron = str(spec["cron"]) if spec.get("cron") else weekly(int(spec["weekday"]), time.fromisoformat(str(spec["time"])))
+            trigger(cron)
+        except (KeyError, ValueError) as error:
+            raise ConfigError(f"议事会 {key}：{error}") from error
+        rows.append({
+            "key": key, "community": str(spec["community"]), "grid": spec.get("grid"), "title": str(spec["title"]),
+            "topic": str(spec.get("topic", "") or ""), "place": str(spec.get("place", "") or ""), "cron": cron,
+            "minutes": int(spec.get("minutes", 90)), "capacity": int(spec.get("capacity", 30)),
+            "skip_holidays": bool(spec.get("skip_holidays", True)),
+        })
+    return rows
+
+
 def seed_meetings(session_factory, section: dict | None, *, now: datetime) -> int:
-    """相约周三 and the other series of config.yaml, this week and the weeks ahead (idempotent)."""
-    from bot.settings import meeting_series
+    """Make meeting_series match config.yaml's (series added by staff are left alone), then make the
+    meetings of this week and the weeks ahead. Idempotent; returns how many meetings were new."""
     from handlers import meetings
-    from handlers.settings import DomainSettings
     from storage.unit_of_work import UnitOfWork
 
-    series = meeting_series(section)
-    if not series:
-        return 0
-    settings = DomainSettings(meeting_series=series, meeting_weeks_ahead=int((section or {}).get("weeks_ahead", 4)))
+    rows = series_from_config(section)
     with UnitOfWork(session_factory) as uow:
-        created = meetings.materialise(settings, uow, now=now)
+        keys = set()
+        for row in rows:
+            community = uow.directory.community_by_code(row.pop("community"))
+            grid_code = row.pop("grid")
+            grid = uow.directory.grid_by_code(grid_code) if grid_code else None
+            if community is None or (grid_code and grid is None):
+                raise ConfigError(f"议事会 {row['key']} 的社区或网格不存在")
+            keys.add(row["key"])
+            existing = uow.meetings.series(row["key"])
+            values = {**row, "community_id": community.id, "grid_id": grid.id if grid else None, "active": True,
+                      "source": "config"}
+            if existing is None:
+                uow.meetings.add_series(MeetingSeries(**values, created_at=now))
+            else:
+                for name, value in values.items():
+                    if getattr(existing, name) != value:
+                        setattr(existing, name, value)
+        for series in uow.meetings.active_series():
+            if series.source == "config" and series.key not in keys:
+                series.active = False  # gone from config.yaml: no new meetings, the made ones stay
+        created = meetings.materialise(uow, now=now, weeks_ahead=int((section or {}).get("weeks_ahead", 4)))
         uow.commit()
     return created

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import secrets
 from dataclasses import dataclass, field
 from datetime import time, timedelta
@@ -10,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-from handlers.settings import Deadline, DomainSettings, MeetingSeries, PointsRules
+from handlers.settings import Deadline, DomainSettings, PointsRules
 from handlers.working_time import WorkingHours
 from nlu import NluSettings
 
@@ -163,29 +164,21 @@ def _domain(raw: dict) -> DomainSettings:
         points=PointsRules(**(raw.get("points", {}) or {})),
         rating_reminder_after=timedelta(hours=float(followups.get("rating_reminder_after_hours", 24))),
         close_unrated_after=timedelta(days=float(followups.get("close_unrated_after_days", 7))),
-        meeting_series=meeting_series(raw.get("meetings")),
         meeting_weeks_ahead=int((raw.get("meetings", {}) or {}).get("weeks_ahead", 4)),
+        meeting_reminders=tuple(
+            parse_offset(o) for o in (raw.get("meetings", {}) or {}).get("reminders", ["24h", "1h"])
+        ),
         grid_points=_grid_points(raw.get("communities") or []),
     )
 
 
-def meeting_series(section: dict | None) -> tuple[MeetingSeries, ...]:
-    """`meetings.series` of config.yaml; weekday is written as people say it (周三 = 3)."""
-    series = []
-    for spec in (section or {}).get("series", []) or []:
-        weekday = int(spec["weekday"])
-        if not 1 <= weekday <= 7:
-            raise ValueError(f"meetings.series {spec.get('key')}: weekday must be 1 (Monday) … 7 (Sunday)")
-        series.append(
-            MeetingSeries(
-                key=str(spec["key"]), community=str(spec["community"]), title=str(spec["title"]),
-                weekday=weekday - 1, start=time.fromisoformat(str(spec["time"])),
-                minutes=int(spec.get("minutes", 90)), capacity=int(spec.get("capacity", 30)),
-                place=str(spec.get("place", "") or ""), topic=str(spec.get("topic", "") or ""),
-                grid=spec.get("grid"),
-            )
-        )
-    return tuple(series)
+def parse_offset(text: str) -> timedelta:
+    """"24h", "90m", "2d" → a timedelta (config values for reminder offsets)."""
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([mhd])\s*", str(text))
+    if match is None:
+        raise ValueError(f"提醒时间应写成 24h、90m 或 2d 这样的格式，收到：{text!r}")
+    unit = {"m": "minutes", "h": "hours", "d": "days"}[match.group(2)]
+    return timedelta(**{unit: float(match.group(1))})
 
 
 def _grid_points(communities: list) -> dict[str, tuple[float, float]]:

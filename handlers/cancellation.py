@@ -8,7 +8,7 @@ import re
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from handlers import answers, case_actions, case_words, forms, meetings, when
+from handlers import answers, case_actions, case_words, forms, meeting_reminders, meetings, when
 from handlers import case_lifecycle as lifecycle
 from handlers.case_lifecycle import IllegalTransition
 from handlers.case_opening import resident_actor
@@ -66,6 +66,7 @@ def withdraw_signup(turn: Turn, uow: "UnitOfWork") -> Outcome:
         return Outcome(f"您报了这几场：{listed}。\n请说是哪一天的，比如“周三的议事会不去了”。")
     seat = seats[0]
     seat.status, seat.updated_at = "cancelled", turn.now
+    meeting_reminders.withdraw_reminders(seat.meeting, seat, uow, now=turn.now)
     log.info("meeting.signup_cancelled meeting=%s", seat.meeting_id)
     return Outcome(f"好的，已取消您{meetings.when_label(seat.meeting, turn.now)}{seat.meeting.title}的报名。"
                    "想去的话随时再报。")

@@ -6,7 +6,7 @@ import logging
 import re
 from typing import TYPE_CHECKING
 
-from handlers import answers, forms, meetings, when
+from handlers import answers, forms, meeting_reminders, meetings, when
 from handlers.forms import Ask, Form, Slot
 from handlers.timezone import local
 from handlers.turn import Outcome, Turn
@@ -68,7 +68,7 @@ def _grid_of(turn: Turn, values: dict) -> int | None:
 
 
 def _coming(turn: Turn, values: dict, uow: "UnitOfWork") -> list[meetings.Opening]:
-    meetings.materialise(turn.settings, uow, now=turn.now)  # on demand: the series never runs dry
+    meetings.materialise(uow, now=turn.now, weeks_ahead=turn.settings.meeting_weeks_ahead)  # on demand: the series never runs dry
     return meetings.upcoming(values["community_id"], _grid_of(turn, values), uow, now=turn.now,
                              resident_id=turn.resident.id)
 
@@ -163,10 +163,11 @@ def sign_up(values: dict, turn: Turn, uow: "UnitOfWork") -> Outcome:
     signup = uow.meetings.signup(meeting.id, turn.resident.id)
     again = signup is not None and signup.status == "confirmed"
     if signup is None:
-        uow.meetings.add_signup(MeetingSignup(meeting_id=meeting.id, resident_id=turn.resident.id, people=people,
-                                              status="confirmed", created_at=turn.now, updated_at=turn.now))
+        signup = uow.meetings.add_signup(MeetingSignup(meeting_id=meeting.id, resident=turn.resident, people=people,
+                                                       status="confirmed", created_at=turn.now, updated_at=turn.now))
     else:
         signup.people, signup.status, signup.updated_at = people, "confirmed", turn.now
+    meeting_reminders.schedule_reminders(meeting, signup, turn.settings, uow, now=turn.now)
     if turn.resident.community_id is None:
         turn.resident.community_id = meeting.community_id
     log.info("meeting.signed_up meeting=%s people=%s again=%s", meeting.id, people, again)
@@ -174,8 +175,16 @@ def sign_up(values: dict, turn: Turn, uow: "UnitOfWork") -> Outcome:
     lines = [head, f"{meeting.title}：{meetings.when_label(meeting, turn.now)}", f"地点：{meeting.place}"]
     if meeting.topic:
         lines.append(f"内容：{meeting.topic}")
-    lines += [f"人数：{people}人", "到时候见！有想商量的事，可以回复“提议题”。"]
+    lines += [f"人数：{people}人", _reminder_note(turn.settings), "有想商量的事，可以回复“提议题”。"]
     return Outcome("\n".join(lines))
+
+
+def _reminder_note(settings) -> str:
+    hours = [int(o.total_seconds() // 3600) for o in settings.meeting_reminders if o.total_seconds() >= 3600]
+    if not hours:
+        return "到时候见！"
+    spoken = "和".join("前一天" if h == 24 else f"开会前{h}小时" for h in hours)
+    return f"{spoken}会提醒您，到时候见！"
 
 
 SIGNUP_FORM = forms.register(

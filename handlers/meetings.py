@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING
 
-from handlers.settings import DomainSettings
+from handlers.recurrence import occurrences
 from handlers.timezone import SHANGHAI, WEEKDAYS, local
 from handlers.working_time import is_workday
 from storage.models import Meeting
@@ -17,30 +17,26 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-def materialise(settings: DomainSettings, uow: "UnitOfWork", *, now: datetime) -> int:
-    """Make each series' meetings from this week's Monday to `meeting_weeks_ahead` weeks on, skipping
-    public holidays and meetings already over. Idempotent; returns how many were new."""
+def materialise(uow: "UnitOfWork", *, now: datetime, weeks_ahead: int = 4) -> int:
+    """Make each active series' meetings from this week's Monday to `weeks_ahead` weeks on, skipping
+    public holidays (unless the series says otherwise) and meetings already over. Idempotent; returns
+    how many were new."""
     today = local(now).date()
-    monday = today - timedelta(days=today.weekday())
+    start = datetime.combine(today - timedelta(days=today.weekday()), time(0, 0), SHANGHAI)
+    horizon = start + timedelta(weeks=weeks_ahead + 1)
     created = 0
-    for series in settings.meeting_series:
-        community = uow.directory.community_by_code(series.community)
-        if community is None:
-            log.warning("meetings.unknown_community series=%s community=%s", series.key, series.community)
-            continue
-        grid = uow.directory.grid_by_code(series.grid) if series.grid else None
-        for week in range(settings.meeting_weeks_ahead + 1):
-            day = monday + timedelta(days=7 * week + series.weekday)
-            starts = datetime.combine(day, series.start, SHANGHAI)
+    for series in uow.meetings.active_series():
+        for starts in occurrences(series.cron, start, horizon):
             ends = starts + timedelta(minutes=series.minutes)
-            if ends <= now or (day.weekday() < 5 and not is_workday(day)):
+            day = starts.date()
+            if ends <= now or (series.skip_holidays and day.weekday() < 5 and not is_workday(day)):
                 continue
             created += uow.meetings.add_occurrence({
-                "community_id": community.id, "grid_id": grid.id if grid else None, "series_key": series.key,
+                "community_id": series.community_id, "grid_id": series.grid_id, "series_key": series.key,
                 "title": series.title, "topic": series.topic,
-                "place": series.place or community.service_center or f"{community.name}党群服务中心",
+                "place": series.place or series.community.service_center or f"{series.community.name}党群服务中心",
                 "starts_at": starts, "ends_at": ends, "capacity": series.capacity, "status": "scheduled",
-                "created_at": now,
+                "revision": 1, "created_at": now,
             })
     if created:
         log.info("meetings.materialised created=%s", created)

@@ -96,22 +96,32 @@ def _handlers_of(case, uow) -> list:
 
 
 # -- residents ----------------------------------------------------------------------------------
+def to_resident(resident, at: datetime, dedupe: str, text: str, *, template: str, fields: dict[str, str],
+                link_case: str | None = None, link_path: str | None = None,
+                case_id: int | None = None) -> PushRequest | None:
+    """A message for a resident: text inside WeChat's 48 h window, the template outside it (which
+    needs them to follow the account). None when neither can reach them."""
+    if resident is None:
+        return None
+    inside = resident.last_inbound_at is not None and at - resident.last_inbound_at < CUSTOMER_SERVICE_WINDOW
+    if inside:
+        return PushRequest(openid=resident.openid, kind="text", dedupe_key=dedupe, text=text, case_id=case_id,
+                           window="open")
+    if not resident.subscribed:
+        return None
+    return PushRequest(openid=resident.openid, kind="template", template=template, dedupe_key=dedupe,
+                       fields={k: keyword(v) for k, v in fields.items()}, link_case=link_case, link_path=link_path,
+                       case_id=case_id, window="closed")
+
+
 def resident_push(case, resident, at: datetime, key: str, text: str, status: str, detail: str) -> PushRequest | None:
     """A case update for a resident: text inside WeChat's 48 h window, a template outside it."""
     if resident is None:
         return None
-    inside = resident.last_inbound_at is not None and at - resident.last_inbound_at < CUSTOMER_SERVICE_WINDOW
-    dedupe = f"case:{case.number}:{key}:{resident.openid}"
-    if inside:
-        return PushRequest(openid=resident.openid, kind="text", dedupe_key=dedupe, text=text, case_id=case.id,
-                           window="open")
-    if not resident.subscribed:
-        return None  # outside the window a template is all we could send, and it needs a follower
-    return PushRequest(
-        openid=resident.openid, kind="template", template="case_progress", dedupe_key=dedupe,
-        fields={"case_no": keyword(case.number), "status": keyword(status, 5), "detail": keyword(detail),
-                "time": keyword(_when(at))},
-        link_case=case.number, case_id=case.id, window="closed",
+    return to_resident(
+        resident, at, f"case:{case.number}:{key}:{resident.openid}", text, template="case_progress",
+        fields={"case_no": case.number, "status": keyword(status, 5), "detail": detail, "time": _when(at)},
+        link_case=case.number, case_id=case.id,
     )
 
 

@@ -23,22 +23,6 @@ class PointsRules:
 
 
 @dataclass(frozen=True)
-class MeetingSeries:
-    """A recurring consultation meeting (相约周三: every Wednesday 15:00), materialised weeks ahead."""
-
-    key: str
-    community: str  # community code
-    title: str
-    weekday: int  # 0 = Monday … 6 = Sunday
-    start: time
-    minutes: int = 90
-    capacity: int = 30
-    place: str = ""  # empty: the community's 党群服务中心
-    topic: str = ""
-    grid: str | None = None  # a grid code for a grid's own meeting
-
-
-@dataclass(frozen=True)
 class DomainSettings:
     account_name: str = "邻里"
     working_hours: WorkingHours = field(default_factory=WorkingHours)
@@ -56,8 +40,9 @@ class DomainSettings:
     points: PointsRules = field(default_factory=PointsRules)
     rating_reminder_after: timedelta = timedelta(hours=24)  # ask once more if a resolved case is not rated
     close_unrated_after: timedelta = timedelta(days=7)  # then archive it as "no feedback" (never as satisfied)
-    meeting_series: tuple[MeetingSeries, ...] = ()
-    meeting_weeks_ahead: int = 4
+    meeting_weeks_ahead: int = 4  # recurring meetings are made this many weeks ahead
+    # Reminders to signed-up residents, this long before a meeting starts.
+    meeting_reminders: tuple[timedelta, ...] = (timedelta(hours=24), timedelta(hours=1))
     grid_points: dict[str, tuple[float, float]] = field(default_factory=dict)  # grid code -> (lat, lng)
 
     def deadline_for(self, kind: str, category: str | None) -> Deadline:

@@ -4,16 +4,58 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
-from storage.models import Meeting, MeetingSignup, TopicProposal
+from storage.models import Meeting, MeetingSeries, MeetingSignup, TopicProposal
 from storage.upsert import insert_ignoring_conflict
 
 
 class MeetingRepository:
     def __init__(self, session: Session):
         self.session = session
+
+    def active_series(self) -> Sequence[MeetingSeries]:
+        stmt = select(MeetingSeries).where(MeetingSeries.active.is_(True)).options(selectinload(MeetingSeries.community))
+        return self.session.scalars(stmt.order_by(MeetingSeries.id)).all()
+
+    def series(self, key: str) -> MeetingSeries | None:
+        return self.session.scalars(select(MeetingSeries).where(MeetingSeries.key == key)).one_or_none()
+
+    def add_series(self, series: MeetingSeries) -> MeetingSeries:
+        self.session.add(series)
+        self.session.flush()
+        return series
+
+    def add_meeting(self, meeting: Meeting) -> Meeting:
+        self.session.add(meeting)
+        self.session.flush()
+        return meeting
+
+    def confirmed_signups(self, meeting_id: int) -> Sequence[MeetingSignup]:
+        stmt = (
+            select(MeetingSignup)
+            .where(MeetingSignup.meeting_id == meeting_id, MeetingSignup.status == "confirmed")
+            .options(selectinload(MeetingSignup.resident))
+            .order_by(MeetingSignup.id)
+        )
+        return self.session.scalars(stmt).all()
+
+    def listed(self, *, community_id: int | None = None, after: datetime | None = None,
+               limit: int = 50) -> Sequence[Meeting]:
+        stmt = select(Meeting).options(selectinload(Meeting.community)).order_by(Meeting.starts_at, Meeting.id)
+        if community_id is not None:
+            stmt = stmt.where(Meeting.community_id == community_id)
+        if after is not None:
+            stmt = stmt.where(Meeting.ends_at > after)
+        return self.session.scalars(stmt.limit(limit)).all()
+
+    def mark_past_done(self, *, now: datetime) -> int:
+        """Meetings that have ended are done (their outcome can then be recorded and sent)."""
+        result = self.session.execute(
+            update(Meeting).where(Meeting.status == "scheduled", Meeting.ends_at <= now).values(status="done")
+        )
+        return result.rowcount
 
     def add_occurrence(self, values: dict) -> bool:
         """Insert one meeting of a series unless it exists (same series and start); True when inserted."""

@@ -346,6 +346,22 @@ class OutboxRepository:
         )
         return new_id is not None
 
+    def schedule(self, *, dedupe_key: str, openid: str, kind: str, payload: dict, due_at: datetime,
+                 expires_at: datetime | None, now: datetime) -> bool:
+        """Queue a push for `due_at`; one withdrawn earlier under the same key comes back (a resident who
+        gave up their seat and signed up again). True when queued or brought back."""
+        if self.add(dedupe_key=dedupe_key, openid=openid, kind=kind, payload=payload, case_id=None, now=now,
+                    due_at=due_at, expires_at=expires_at):
+            return True
+        result = self.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.dedupe_key == dedupe_key, OutboxMessage.sent_at.is_(None),
+                   OutboxMessage.dropped_at.is_not(None))
+            .values(dropped_at=None, last_error=None, failed_at=None, payload=payload, due_at=due_at,
+                    next_attempt_at=due_at, expires_at=expires_at, attempts=0)
+        )
+        return result.rowcount == 1
+
     def drop_pending(self, key_prefix: str, *, now: datetime, reason: str) -> int:
         """Withdraw unsent pushes whose key starts with `key_prefix` (a meeting cancelled or moved)."""
         result = self.session.execute(

@@ -4,7 +4,7 @@ from storage.models.cases import Case, CaseCounter, CaseEvent
 from storage.models.closed_loop import CaseFollower, DeadlineAlert, PointsEntry
 from storage.models.dialogue import DialogueState
 from storage.models.directory import Building, Community, EscalationContact, Grid, Staff, StaffGrid, Team
-from storage.models.meetings import Meeting, MeetingSignup, TopicProposal
+from storage.models.meetings import Meeting, MeetingSeries, MeetingSignup, TopicProposal
 from storage.models.messaging import InboundMessage, OutboxMessage
 from storage.models.residents import Resident
 from storage.models.scheduling import APSCHEDULER_TABLE, SchedulerLease
@@ -13,5 +13,5 @@ __all__ = [
     "Base", "UTCDateTime", "Building", "Case", "CaseCounter", "CaseEvent", "Community", "DialogueState",
     "EscalationContact", "Grid", "InboundMessage", "OutboxMessage", "Resident", "SchedulerLease", "APSCHEDULER_TABLE",
     "Staff", "StaffGrid", "Team", "CaseFollower", "DeadlineAlert", "PointsEntry",
-    "Meeting", "MeetingSignup", "TopicProposal",
+    "Meeting", "MeetingSeries", "MeetingSignup", "TopicProposal",
 ]

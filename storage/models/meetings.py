@@ -3,12 +3,39 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from storage.models.base import Base
 from storage.models.directory import Community, Grid
 from storage.models.residents import Resident
+
+
+class MeetingSeries(Base):
+    """A recurring meeting (相约周三: every Wednesday 15:00), from config.yaml or added by staff.
+
+    `cron` is a crontab line in Asia/Shanghai ("0 15 * * wed"); its meetings are made weeks ahead.
+    """
+
+    __tablename__ = "meeting_series"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(40), unique=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"), index=True)
+    grid_id: Mapped[int | None] = mapped_column(ForeignKey("grids.id"), nullable=True)
+    title: Mapped[str] = mapped_column(String(60))
+    topic: Mapped[str] = mapped_column(Text, default="")
+    place: Mapped[str] = mapped_column(String(120), default="")  # empty: the community's 党群服务中心
+    cron: Mapped[str] = mapped_column(String(60))
+    minutes: Mapped[int] = mapped_column(Integer, default=90)
+    capacity: Mapped[int] = mapped_column(Integer, default=30)
+    skip_holidays: Mapped[bool] = mapped_column(Boolean, default=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    source: Mapped[str] = mapped_column(String(10), default="staff")  # config | staff
+    created_at: Mapped[datetime]
+
+    community: Mapped[Community] = relationship()
+    grid: Mapped[Grid | None] = relationship()
 
 
 class Meeting(Base):
@@ -29,6 +56,10 @@ class Meeting(Base):
     ends_at: Mapped[datetime]
     capacity: Mapped[int] = mapped_column(Integer)  # seats, counted in people
     status: Mapped[str] = mapped_column(String(20), default="scheduled")  # scheduled | cancelled | done
+    # Bumped when the meeting is moved: reminders are keyed by it, so old ones can be withdrawn.
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    outcome: Mapped[str | None] = mapped_column(Text, nullable=True)  # 决议, recorded after the meeting
+    outcome_at: Mapped[datetime | None] = mapped_column(nullable=True)
     created_at: Mapped[datetime]
 
     community: Mapped[Community] = relationship()

@@ -66,8 +66,8 @@ def test_the_jobs_are_kept_in_the_database_and_survive_a_restart(live_services):
 
     assert digest_next is not None
     assert stored_next_run(live_services, "daily_digest") == digest_next
-    assert {j.id for j in specs} == {"deliver_outbox", "deadline_sweep", "rating_followups", "daily_digest",
-                                     "weekly_summary"}
+    assert {j.id for j in specs} == {"deliver_outbox", "deadline_sweep", "rating_followups",
+                                     "materialise_meetings", "daily_digest", "weekly_summary"}
 
 
 def test_a_run_missed_within_the_grace_time_is_made_up_once(live_services):
