@@ -162,3 +162,15 @@ def test_a_series_added_by_staff_has_its_meetings_made_weeks_ahead(services, clo
 
     assert [when for when, _, _ in made][:3] == ["11-27 09:30", "12-04 09:30", "12-11 09:30"]
     assert {(capacity, place) for _, capacity, place in made} == {(12, "明眼泉社区党群服务中心")}
+
+
+def test_reminders_that_fell_due_while_nothing_ran_are_dropped_once_the_meeting_has_begun(wechat, services, clock,
+                                                                                           wechat_api):
+    sign_up(wechat, "o_remind_down")
+    deliver_due(services)
+    clock.at = WEDNESDAY_3PM + timedelta(minutes=5)  # the scheduler was down from Tuesday morning until now
+
+    report = deliver_due(services)
+
+    assert report.dropped == 2
+    assert delivered_to(wechat_api, "o_remind_down", "meeting_reminder") == []
