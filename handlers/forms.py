@@ -38,6 +38,9 @@ class Ask:
     choices: tuple[str, ...] = ()  # labels shown as 1. 2. 3.; the answer's index comes back in `pending`
     pending: dict = field(default_factory=dict)  # what the slot needs to read the answer (kept in the row)
     hint: str = "回复数字即可"
+    # Only picks between readings of what the resident already said (which 3号楼?): answering it
+    # adds nothing new, so it does not by itself make the form confirm before creating.
+    clarifies: bool = False
 
     def render(self) -> str:
         if not self.choices:
@@ -195,7 +198,8 @@ def start(form: Form, turn: Turn, uow: "UnitOfWork", *, values: dict | None = No
 def advance(form: Form, turn: Turn, uow: "UnitOfWork") -> Outcome | None:
     """Feed this turn to the active form. None: a non-sticky form did not take the message."""
     data = _progress(turn)
-    data["turn"] = int(data.get("turn", 0)) + 1
+    if not data.pop("clarifying", False):
+        data["turn"] = int(data.get("turn", 0)) + 1
     if data.get("asking") == CONFIRM:
         return _answer_confirmation(form, turn, uow, data)
     if data.get("asking") == FIX:
@@ -319,6 +323,8 @@ def _ask(form: Form, turn: Turn, data: dict, slot_name: str, ask: Ask | Outcome,
         return Outcome(GIVE_UP)
     question = ask.render()
     data.update(asking=slot_name, pending=ask.pending or None, asks=asks, question=question)
+    if ask.clarifies:
+        data["clarifying"] = True
     if slot_name not in data["asked"]:
         data["asked"].append(slot_name)
     _save(form, turn, data)

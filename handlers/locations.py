@@ -62,6 +62,7 @@ def resolve(
             f"有几个社区都有{building}号楼，请问是哪一个？",
             choices=labels,
             pending={"buildings": [b.id for b in candidates], "unit": unit, "room": room},
+            clarifies=True,
         )
     return checked(candidates[0], unit, room)
 
