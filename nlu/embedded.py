@@ -39,7 +39,7 @@ _PUNCTUATION = re.compile(r"[\s!-/:-@\[-`{-~，。！？、；：“”‘’（
 
 
 class Featurizer:
-    """Text -> tokens: char 1–3-grams of the normalised text, plus one token per matching lookup table
+    """Text -> tokens: char 1–3-grams of the normalised, padded text, plus one token per matching lookup table
     and regex of nlu.yml (Rasa's RegexFeaturizer reads the same tables)."""
 
     def __init__(self, synonyms: dict[str, str], lookups: dict[str, tuple[str, ...]], regexes: dict[str, tuple[str, ...]]):
@@ -69,11 +69,28 @@ class Featurizer:
         text = self.prepare(text)
         markers = [name for name, pattern in self._patterns if pattern.search(text)]
         text = _DIGITS.sub("0", _PUNCTUATION.sub("", text))  # 501 and 302 say the same thing
+        # Pad like scikit-learn's char_wb: " 好 " (the whole message is 好) differs from 你好.
+        text = f" {text} "
         grams = []
         lo, hi = NGRAM_RANGE
         for n in range(lo, hi + 1):
             grams.extend(text[i : i + n] for i in range(len(text) - n + 1))
         return grams + markers
+
+    @staticmethod
+    def bigrams(tokens: list[str]) -> set[str]:
+        return {t for t in tokens if len(t) == 2 and "\x00" not in t}
+
+    @staticmethod
+    def novelty_token(bigrams: set[str], is_known) -> str:
+        """How much of the message the model has never seen, in five steps: "\x00novel:0" .. ":4".
+
+        Out-of-scope messages are mostly words the data never had; without this the few familiar
+        characters (怎么, 帮我) decide alone."""
+        if not bigrams:
+            return "\x00novel:4"
+        novel = sum(1 for b in bigrams if not is_known(b)) / len(bigrams)
+        return f"\x00novel:{min(4, int(novel * 5))}"
 
 
 @dataclass
@@ -156,6 +173,12 @@ class EmbeddedModel:
     def train(cls, data: TrainingData) -> "EmbeddedModel":
         featurizer = Featurizer.from_data(data)
         tokens = [featurizer.tokens(e.text) for e in data.examples]
+        # Novelty as a new message would see it: leave the example itself out (a bigram only it has
+        # counts as unseen), as at parse time a bigram is unseen when no training example has it.
+        bigrams = [Featurizer.bigrams(t) for t in tokens]
+        frequency = Counter(b for bs in bigrams for b in bs)
+        for t, bs in zip(tokens, bigrams):
+            t.append(Featurizer.novelty_token(bs, lambda b: frequency[b] > 1))
         intents = fit_linear(tokens, [e.intent for e in data.examples], INTENT_C)
         repairs = [(t, e.category) for t, e in zip(tokens, data.examples) if e.intent == "repair" and e.category]
         categories = fit_linear([t for t, _ in repairs], [c for _, c in repairs], CATEGORY_C)
@@ -182,6 +205,7 @@ class EmbeddedModel:
     def classify(self, text: str) -> tuple[list[tuple[str, float]], str | None, float | None]:
         """(intent ranking best first, category, category confidence)."""
         tokens = self.featurizer.tokens(text)
+        tokens.append(Featurizer.novelty_token(Featurizer.bigrams(tokens), self.intents.vocabulary.__contains__))
         probs = self.intents.probabilities(tokens)
         ranking = sorted(zip(self.intents.labels, probs.tolist()), key=lambda p: -p[1])
         if ranking[0][0] != "repair":
