@@ -83,6 +83,16 @@ class Report:
         return len(kept) / max(1, len(self.predictions)), _mean(p.intent == p.example.intent for p in kept)
 
 
+def suggested_threshold(report: Report, target: float = 0.95) -> float | None:
+    """The lowest confidence threshold (in steps of 0.05) whose confident answers are >= target right."""
+    for step in range(2, 19):
+        threshold = step / 20
+        coverage, accuracy = report.coverage_at(threshold)
+        if coverage and accuracy >= target:
+            return threshold
+    return None
+
+
 def _label(intent: str, category: str | None) -> str:
     return f"{intent}/{category}" if intent == "repair" and category else intent
 
@@ -187,6 +197,9 @@ def format_report(report: Report, backend: str) -> str:
     for threshold in (0.2, 0.3, 0.4, 0.5, 0.6, 0.7):
         coverage, accuracy = report.coverage_at(threshold)
         lines.append(f"{threshold:8.1f}  {coverage:7.3f}  {accuracy:7.3f}")
+    suggestion = suggested_threshold(report)
+    if suggestion is not None:
+        lines.append(f"建议 nlu.min_confidence：{suggestion:.2f}（置信回答中至少 95% 正确的最低阈值）")
     lines += ["", "最常混淆（标注 → 预测）："]
     for gold, pred, count, texts in report.confusions():
         lines.append(f"  {gold} → {pred}：{count} 次，例如：" + "；".join(texts))

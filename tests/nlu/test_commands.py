@@ -41,9 +41,9 @@ def test_parse_works_without_a_config_file(tmp_path, monkeypatch, nlu_cache_dir)
 
 
 def test_eval_prints_cross_validated_scores_per_intent_and_category_and_confusions(tmp_path, nlu_cache_dir):
-    result = CliRunner().invoke(nlu_group, ["eval", "--config", str(_config(tmp_path, nlu_cache_dir)), "--folds", "3"])
+    result = CliRunner().invoke(nlu_group, ["eval", "--config", str(_config(tmp_path, nlu_cache_dir)), "--folds", "2"])
     assert result.exit_code == 0, result.output
     out = result.output
     for name in ("repair", "dispute", "errand", "consultation_signup", "out_of_scope", "engineering", "care"):
         assert name in out
-    assert "意图宏平均 F1" in out and "报修类别准确率" in out and "最常混淆" in out
+    assert "意图宏平均 F1" in out and "报修类别准确率" in out and "最常混淆" in out and "建议 nlu.min_confidence" in out
