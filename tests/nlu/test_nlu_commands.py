@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 
 from click.testing import CliRunner
 
@@ -33,8 +34,10 @@ def test_parse_writes_one_json_object_per_input_line(tmp_path, nlu_cache_dir):
     assert greet["entities"] == dict.fromkeys(("building", "unit", "room", "time", "phone"))
 
 
-def test_parse_works_without_a_config_file(tmp_path, monkeypatch, nlu_cache_dir):
+def test_parse_works_without_a_config_file(tmp_path, monkeypatch, nlu_cache_dir, interpreter):
     monkeypatch.chdir(tmp_path)
+    default_cache = tmp_path / "var" / "nlu-cache"  # NluSettings' default, relative to the working folder
+    shutil.copytree(nlu_cache_dir, default_cache)  # the model trained for this session: no second training
     result = CliRunner().invoke(nlu_group, ["parse"], input="电梯坏了\n")
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["intent"] == "repair"
