@@ -54,8 +54,9 @@ _DASHED = re.compile(rf"(?<![\d.:])(\d{{1,3}}){_SEP}(\d{{1,2}}){_SEP}(\d{{3,4}})
 _BUILDING = re.compile(
     rf"(?<![\d{_CN_DIGITS}])({_NUM})\s*(?:号楼|号樓|栋楼|栋|棟|幢|座|#楼|#|号(?=\s*(?:{_NUM}|[东西南北中])\s*单元))"
 )
-_UNIT = re.compile(rf"({_NUM}|[东西南北中])\s*单元")
-_ROOM_AFTER_UNIT = re.compile(rf"单元\s*(?:的)?\s*({_NUM})\s*(?:室|号|户|房)?")
+# 2单元, 二单元, 东单元; in Shandong also 2门 (a door number before the room: 5号楼2门302)
+_UNIT = re.compile(rf"({_NUM}|[东西南北中])\s*(?:单元|门(?=\s*(?:的\s*)?(?:\d|[{_CN_DIGITS}]{{3}})))")
+_ROOM_AFTER_UNIT = re.compile(rf"\s*(?:的)?\s*({_NUM})\s*(?:室|号|户|房)?")
 _ROOM_AFTER_BUILDING = re.compile(rf"\s*(?:的)?\s*(\d{{3,4}}|[{_CN_DIGITS}]{{3,4}})\s*(?:室|号|户|房)?")
 _ROOM_MARKED = re.compile(rf"(?<![\d{_CN_DIGITS}])(\d{{3,4}}|[{_CN_DIGITS}]{{3,5}})\s*(?:室|号房|房间|户)")
 _ROOM_ALONE = re.compile(r"^\s*(\d{3,4})\s*(?:室|号)?\s*$")
@@ -103,7 +104,7 @@ def _location_spans(text: str) -> tuple[tuple[str | None, str | None, str | None
         if unit is not None:
             spans.append(u.span())
     if room is None and u is not None:
-        r = _ROOM_AFTER_UNIT.match(text, u.end() - 2)
+        r = _ROOM_AFTER_UNIT.match(text, u.end())
         if r and (room := _room(r[1])) is not None:
             spans.append(r.span())
     if room is None and b is not None and building is not None:
