@@ -35,6 +35,7 @@ MODEL_VERSION = 5
 # evaluation's test fold never takes part in choosing.
 CANDIDATES: tuple[tuple[int, float], ...] = ((2, 10.0), (3, 10.0))
 INNER_FOLDS = 3
+MAX_TEXT = 1000  # characters classified; WeChat text messages are at most 2048 bytes anyway
 _DIGITS = re.compile(r"\d")
 # Dictated messages carry no punctuation: drop it so typed and dictated text look alike.
 _PUNCTUATION = re.compile(r"[\s!-/:-@\[-`{-~，。！？、；：“”‘’（）《》【】…—～·「」]+")
@@ -75,7 +76,7 @@ class Featurizer:
         return self._synonyms(normalise(text))
 
     def tokens(self, text: str) -> list[str]:
-        text = self.prepare(text)
+        text = self.prepare(text[:MAX_TEXT])
         markers = [name for name, pattern in self._patterns if pattern.search(text)]
         text = _DIGITS.sub("0", _PUNCTUATION.sub("", text))  # 501 and 302 say the same thing
         # Pad like scikit-learn's char_wb: " 好 " (the whole message is 好) differs from 你好.
