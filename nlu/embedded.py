@@ -8,7 +8,6 @@ A test checks that the exported model gives the same probabilities as scikit-lea
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import math
 import os
