@@ -8,7 +8,6 @@ A test checks that the exported model gives the same probabilities as scikit-lea
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import math
 import os
@@ -29,20 +28,30 @@ from nlu.understanding import Understanding
 log = logging.getLogger(__name__)
 
 # Bump when features, hyper-parameters or the export format change: it is part of the cache key.
-MODEL_VERSION = 4
-NGRAM_RANGE = (1, 3)
-INTENT_C = 10.0
-CATEGORY_C = 10.0
+MODEL_VERSION = 5
+# Hyper-parameters tried for each training, (longest char n-gram, logistic regression C); the one
+# with the best macro-F1 in a 3-fold cross-validation of the training data alone is kept, so an
+# evaluation's test fold never takes part in choosing.
+CANDIDATES: tuple[tuple[int, float], ...] = ((2, 10.0), (3, 10.0))
+INNER_FOLDS = 3
+MAX_TEXT = 1000  # characters classified; WeChat text messages are at most 2048 bytes anyway
 _DIGITS = re.compile(r"\d")
 # Dictated messages carry no punctuation: drop it so typed and dictated text look alike.
 _PUNCTUATION = re.compile(r"[\s!-/:-@\[-`{-~，。！？、；：“”‘’（）《》【】…—～·「」]+")
 
 
 class Featurizer:
-    """Text -> tokens: char 1–3-grams of the normalised text, plus one token per matching lookup table
+    """Text -> tokens: char 1–3-grams of the normalised, padded text, plus one token per matching lookup table
     and regex of nlu.yml (Rasa's RegexFeaturizer reads the same tables)."""
 
-    def __init__(self, synonyms: dict[str, str], lookups: dict[str, tuple[str, ...]], regexes: dict[str, tuple[str, ...]]):
+    def __init__(
+        self,
+        synonyms: dict[str, str],
+        lookups: dict[str, tuple[str, ...]],
+        regexes: dict[str, tuple[str, ...]],
+        longest_ngram: int = 3,
+    ):
+        self.longest_ngram = longest_ngram
         self._synonyms = Replacer(synonyms)
         self._patterns: list[tuple[str, re.Pattern]] = []
         for name, terms in sorted(lookups.items()):
@@ -58,22 +67,38 @@ class Featurizer:
                     log.warning("nlu.embedded regex_skipped name=%s", name)
 
     @classmethod
-    def from_data(cls, data: TrainingData) -> "Featurizer":
-        return cls(data.synonyms, data.lookups, data.regexes)
+    def from_data(cls, data: TrainingData, longest_ngram: int = 3) -> "Featurizer":
+        return cls(data.synonyms, data.lookups, data.regexes, longest_ngram)
 
     def prepare(self, text: str) -> str:
         """Normalised text with typo and dialect variants replaced (电悌 -> 电梯, 俺 -> 我)."""
         return self._synonyms(normalise(text))
 
     def tokens(self, text: str) -> list[str]:
-        text = self.prepare(text)
+        text = self.prepare(text[:MAX_TEXT])
         markers = [name for name, pattern in self._patterns if pattern.search(text)]
         text = _DIGITS.sub("0", _PUNCTUATION.sub("", text))  # 501 and 302 say the same thing
+        # Pad like scikit-learn's char_wb: " 好 " (the whole message is 好) differs from 你好.
+        text = f" {text} "
         grams = []
-        lo, hi = NGRAM_RANGE
-        for n in range(lo, hi + 1):
+        for n in range(1, self.longest_ngram + 1):
             grams.extend(text[i : i + n] for i in range(len(text) - n + 1))
         return grams + markers
+
+    @staticmethod
+    def bigrams(tokens: list[str]) -> set[str]:
+        return {t for t in tokens if len(t) == 2 and "\x00" not in t}
+
+    @staticmethod
+    def novelty_token(bigrams: set[str], is_known) -> str:
+        """How much of the message the model has never seen, in five steps: "\x00novel:0" .. ":4".
+
+        Out-of-scope messages are mostly words the data never had; without this the few familiar
+        characters (怎么, 帮我) decide alone."""
+        if not bigrams:
+            return "\x00novel:4"
+        novel = sum(1 for b in bigrams if not is_known(b)) / len(bigrams)
+        return f"\x00novel:{min(4, int(novel * 5))}"
 
 
 @dataclass
@@ -154,11 +179,12 @@ class EmbeddedModel:
 
     @classmethod
     def train(cls, data: TrainingData) -> "EmbeddedModel":
-        featurizer = Featurizer.from_data(data)
-        tokens = [featurizer.tokens(e.text) for e in data.examples]
-        intents = fit_linear(tokens, [e.intent for e in data.examples], INTENT_C)
+        longest_ngram, c = choose_hyperparameters(data)
+        featurizer = Featurizer.from_data(data, longest_ngram)
+        tokens = training_tokens(featurizer, [e.text for e in data.examples])
+        intents = fit_linear(tokens, [e.intent for e in data.examples], c)
         repairs = [(t, e.category) for t, e in zip(tokens, data.examples) if e.intent == "repair" and e.category]
-        categories = fit_linear([t for t, _ in repairs], [c for _, c in repairs], CATEGORY_C)
+        categories = fit_linear([t for t, _ in repairs], [cat for _, cat in repairs], c)
         return cls(featurizer, intents, categories)
 
     def save(self, path: Path) -> None:
@@ -168,20 +194,26 @@ class EmbeddedModel:
         os.close(fd)
         try:
             with open(tmp, "wb") as f:
-                np.savez(f, **self.intents.arrays("intent"), **self.categories.arrays("category"))
+                np.savez(
+                    f,
+                    longest_ngram=np.array(self.featurizer.longest_ngram),
+                    **self.intents.arrays("intent"),
+                    **self.categories.arrays("category"),
+                )
             os.replace(tmp, path)
         finally:
             if os.path.exists(tmp):
                 os.unlink(tmp)
 
     @classmethod
-    def load(cls, path: Path, featurizer: Featurizer) -> "EmbeddedModel":
+    def load(cls, path: Path, data: TrainingData) -> "EmbeddedModel":
         with np.load(path, allow_pickle=False) as arrays:
+            featurizer = Featurizer.from_data(data, int(arrays["longest_ngram"]))
             return cls(featurizer, LinearTextModel.from_arrays(arrays, "intent"), LinearTextModel.from_arrays(arrays, "category"))
 
     def classify(self, text: str) -> tuple[list[tuple[str, float]], str | None, float | None]:
         """(intent ranking best first, category, category confidence)."""
-        tokens = self.featurizer.tokens(text)
+        tokens = parse_tokens(self.featurizer, text, self.intents.vocabulary)
         probs = self.intents.probabilities(tokens)
         ranking = sorted(zip(self.intents.labels, probs.tolist()), key=lambda p: -p[1])
         if ranking[0][0] != "repair":
@@ -189,6 +221,51 @@ class EmbeddedModel:
         cat_probs = self.categories.probabilities(tokens)
         best = int(np.argmax(cat_probs))
         return ranking, self.categories.labels[best], float(cat_probs[best])
+
+
+def training_tokens(featurizer: Featurizer, texts: list[str]) -> list[list[str]]:
+    """Tokens of training messages, with novelty as a new message would see it: leave the message
+    itself out (a bigram only it has counts as unseen), as at parse time a bigram is unseen when
+    no training message has it."""
+    tokens = [featurizer.tokens(t) for t in texts]
+    bigrams = [Featurizer.bigrams(t) for t in tokens]
+    frequency = Counter(b for bs in bigrams for b in bs)
+    for t, bs in zip(tokens, bigrams):
+        t.append(Featurizer.novelty_token(bs, lambda b: frequency[b] > 1))
+    return tokens
+
+
+def parse_tokens(featurizer: Featurizer, text: str, vocabulary) -> list[str]:
+    tokens = featurizer.tokens(text)
+    tokens.append(Featurizer.novelty_token(Featurizer.bigrams(tokens), vocabulary.__contains__))
+    return tokens
+
+
+def choose_hyperparameters(data: TrainingData) -> tuple[int, float]:
+    """The CANDIDATES entry with the best intent macro-F1 in an inner cross-validation of `data`."""
+    from sklearn.metrics import f1_score
+    from sklearn.model_selection import StratifiedKFold
+
+    texts = [e.text for e in data.examples]
+    labels = [e.intent for e in data.examples]
+    splitter = StratifiedKFold(n_splits=INNER_FOLDS, shuffle=True, random_state=7)
+    splits = list(splitter.split(texts, labels))
+    best, best_score = CANDIDATES[0], -1.0
+    for longest_ngram, c in CANDIDATES:
+        featurizer = Featurizer.from_data(data, longest_ngram)
+        gold: list[str] = []
+        predicted: list[str] = []
+        for train_idx, test_idx in splits:
+            model = fit_linear(training_tokens(featurizer, [texts[i] for i in train_idx]), [labels[i] for i in train_idx], c)
+            for i in test_idx:
+                probs = model.probabilities(parse_tokens(featurizer, texts[i], model.vocabulary))
+                predicted.append(model.labels[int(np.argmax(probs))])
+                gold.append(labels[i])
+        score = f1_score(gold, predicted, average="macro")
+        if score > best_score:
+            best, best_score = (longest_ngram, c), score
+    log.info("nlu.embedded hyperparameters longest_ngram=%d C=%s inner_macro_f1=%.3f", best[0], best[1], best_score)
+    return best
 
 
 def cache_key(data: TrainingData) -> str:
@@ -204,11 +281,10 @@ def cache_key(data: TrainingData) -> str:
 def load_or_train(data_path: Path, cache_dir: Path) -> EmbeddedModel:
     """The cached model for this data and code, trained and cached first when missing."""
     data = load_training_data(data_path)
-    featurizer = Featurizer.from_data(data)
     path = Path(cache_dir) / f"embedded-{cache_key(data)}.npz"
     if path.exists():
         try:
-            return EmbeddedModel.load(path, featurizer)
+            return EmbeddedModel.load(path, data)
         except Exception:  # a truncated or foreign file: train again
             log.warning("nlu.embedded cache_unreadable path=%s", path)
     model = EmbeddedModel.train(data)

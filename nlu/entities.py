@@ -21,7 +21,8 @@ log = logging.getLogger(__name__)
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 _CN_DIGITS = "零〇一二两三四五六七八九十百幺"
-_NUM = rf"(?:\d+|[{_CN_DIGITS}]+)"
+# Bounded runs: unbounded ones make the searches quadratic on a long string of digits.
+_NUM = rf"(?:\d{{1,6}}|[{_CN_DIGITS}]{{1,8}})"
 _DIGIT_OF = {"零": 0, "〇": 0, "幺": 1, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _SEP = r"\s*[-_/—–~]\s*"
 
@@ -54,8 +55,9 @@ _DASHED = re.compile(rf"(?<![\d.:])(\d{{1,3}}){_SEP}(\d{{1,2}}){_SEP}(\d{{3,4}})
 _BUILDING = re.compile(
     rf"(?<![\d{_CN_DIGITS}])({_NUM})\s*(?:号楼|号樓|栋楼|栋|棟|幢|座|#楼|#|号(?=\s*(?:{_NUM}|[东西南北中])\s*单元))"
 )
-_UNIT = re.compile(rf"({_NUM}|[东西南北中])\s*单元")
-_ROOM_AFTER_UNIT = re.compile(rf"单元\s*(?:的)?\s*({_NUM})\s*(?:室|号|户|房)?")
+# 2单元, 二单元, 东单元; in Shandong also 2门 (a door number before the room: 5号楼2门302)
+_UNIT = re.compile(rf"({_NUM}|[东西南北中])\s*(?:单元|门(?=\s*(?:的\s*)?(?:\d|[{_CN_DIGITS}]{{3}})))")
+_ROOM_AFTER_UNIT = re.compile(rf"\s*(?:的)?\s*({_NUM})\s*(?:室|号|户|房)?")
 _ROOM_AFTER_BUILDING = re.compile(rf"\s*(?:的)?\s*(\d{{3,4}}|[{_CN_DIGITS}]{{3,4}})\s*(?:室|号|户|房)?")
 _ROOM_MARKED = re.compile(rf"(?<![\d{_CN_DIGITS}])(\d{{3,4}}|[{_CN_DIGITS}]{{3,5}})\s*(?:室|号房|房间|户)")
 _ROOM_ALONE = re.compile(r"^\s*(\d{3,4})\s*(?:室|号)?\s*$")
@@ -103,7 +105,7 @@ def _location_spans(text: str) -> tuple[tuple[str | None, str | None, str | None
         if unit is not None:
             spans.append(u.span())
     if room is None and u is not None:
-        r = _ROOM_AFTER_UNIT.match(text, u.end() - 2)
+        r = _ROOM_AFTER_UNIT.match(text, u.end())
         if r and (room := _room(r[1])) is not None:
             spans.append(r.span())
     if room is None and b is not None and building is not None:
@@ -120,7 +122,7 @@ def _location_spans(text: str) -> tuple[tuple[str | None, str | None, str | None
 def extract_location(text: str) -> tuple[str | None, str | None, str | None]:
     """(building, unit, room) in normal form: ("3", "2", "501"); parts the text lacks are None."""
     try:
-        return _location_spans(normalise(text))[0]
+        return _location_spans(normalise(text)[:MAX_TEXT])[0]
     except Exception:  # never let a resident's message crash the dialogue
         log.exception("nlu.entities location_failed")
         return (None, None, None)
@@ -139,7 +141,7 @@ def _phone_match(text: str) -> re.Match | None:
 def extract_phone(text: str) -> str | None:
     """A mainland mobile (13812345678) or landline with area code (053188886666), digits only."""
     try:
-        m = _phone_match(normalise(text))
+        m = _phone_match(normalise(text)[:MAX_TEXT])
         return "".join(m.groups()) if m else None
     except Exception:
         log.exception("nlu.entities phone_failed")
@@ -281,6 +283,9 @@ _TIME_CUE = re.compile(
     r"夜来|明儿|今儿|头午|后晌|过晌|明早|今早|明晚|今晚"
 )
 _jionlp = None
+# jionlp's cost grows with the text it reads: it gets only the neighbourhood of the first time cue.
+TIME_WINDOW_BEFORE, TIME_WINDOW_AFTER = 12, 24
+MAX_TEXT = 2000  # longer than any WeChat text message (2048 bytes)
 
 
 def _load_jionlp():
@@ -321,7 +326,7 @@ def extract_time(text: str, now: datetime | None = None) -> datetime | None:
     A span resolves to its start (今晚八点以后 -> 20:00); relative phrases count from `now`.
     """
     try:
-        text = normalise(text)
+        text = normalise(text)[:MAX_TEXT]
         if not _TIME_CUE.search(text):
             return None
         base = _shanghai_now(now)
@@ -330,8 +335,10 @@ def extract_time(text: str, now: datetime | None = None) -> datetime | None:
         for pattern in (_MOBILE, _LANDLINE, _CASE_NUMBER):
             spans += [m.span() for m in pattern.finditer(text)]
         masked = _dialect(_mask(text, spans))
-        if not _TIME_CUE.search(masked):
+        cue = _TIME_CUE.search(masked)
+        if not cue:
             return None
+        masked = masked[max(0, cue.start() - TIME_WINDOW_BEFORE) : cue.start() + TIME_WINDOW_AFTER]
         jio = _load_jionlp()
         with contextlib.redirect_stdout(io.StringIO()):
             found = jio.ner.extract_time(masked, time_base=base.replace(tzinfo=None), with_parsing=True)

@@ -20,7 +20,9 @@ class Replacer:
     def __init__(self, mapping: Mapping[str, str]):
         self._mapping = {normalise(k): v for k, v in mapping.items() if normalise(k)}
         variants = sorted(self._mapping, key=len, reverse=True)
-        self._pattern = re.compile("|".join(map(re.escape, variants))) if variants else None
+        # An English variant ("no", "hi") must be a word of its own, not part of "nokia" or "this".
+        alternatives = [rf"(?<![a-z]){re.escape(v)}(?![a-z])" if v.isascii() else re.escape(v) for v in variants]
+        self._pattern = re.compile("|".join(alternatives)) if alternatives else None
 
     def __call__(self, text: str) -> str:
         if self._pattern is None:

@@ -6,7 +6,9 @@ single running server with PUT /model, so a fold costs a training, not a server 
 """
 from __future__ import annotations
 
+import os
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -44,7 +46,6 @@ class RasaFolds:
         self.timeout_seconds = timeout_seconds
         self.server: rasa_runtime.RasaServer | None = None
         self._tmp = tempfile.TemporaryDirectory(prefix="linli-rasa-folds-")
-        self._count = 0
 
     def __enter__(self) -> "RasaFolds":
         rasa_runtime.ensure_venv()
@@ -64,13 +65,17 @@ class RasaFolds:
         return self.server.process.pid if self.server else None
 
     def model_for(self, train: TrainingData) -> Path:
-        self._count += 1
-        path = Path(self._tmp.name) / f"fold-{self._count}.yml"
-        path.write_text(to_rasa_yaml(train), encoding="utf-8")
+        """The fold's model, trained unless cached; safe to call from several threads at once."""
+        fd, name = tempfile.mkstemp(suffix=".yml", dir=self._tmp.name)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(to_rasa_yaml(train))
+        path = Path(name)
         model = rasa_runtime.cache_root() / "rasa-models" / "folds" / f"{rasa_runtime.model_hash(path)}.tar.gz"
         if not model.exists():
-            self.progress(f"rasa：训练第 {self._count} 折模型")
+            self.progress(f"rasa：训练折模型 {model.name}（{len(train.examples)} 条）")
+            started = time.monotonic()
             rasa_runtime.train(path, model)
+            self.progress(f"rasa：{model.name} 训练用时 {time.monotonic() - started:.0f} s")
         return model
 
     def trainer(self, train: TrainingData) -> Parse:

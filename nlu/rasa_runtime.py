@@ -184,11 +184,18 @@ class RasaServer:
             try:
                 with urllib.request.urlopen(f"{self.url}/status", timeout=2) as response:
                     if json.load(response).get("model_file"):
+                        self.parse("你好", timeout=max(5.0, deadline - time.monotonic()))  # the first parse warms up TensorFlow (~2 s)
                         return
             except (OSError, ValueError):
                 pass
             time.sleep(1.0)
         raise TimeoutError(f"rasa not ready after {timeout:.0f} s; see {self.log_path}")
+
+    def parse(self, text: str, timeout: float = 30.0) -> dict:
+        request = urllib.request.Request(f"{self.url}/model/parse", data=json.dumps({"text": text}).encode(),
+                                         headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return json.load(response)
 
     def replace_model(self, model: Path, timeout: float = 300.0) -> None:
         """Load another model into the running server (PUT /model)."""
@@ -224,6 +231,7 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("setup", help="build the Python 3.10 venv and train the model when missing")
     sub.add_parser("paths", help="print the venv and model paths")
+    sub.add_parser("available", help="exit 0 when Rasa can run here (a Python 3.10 or a built venv)")
     serve = sub.add_parser("serve", help="rasa run --enable-api on 127.0.0.1")
     serve.add_argument("--port", type=int, default=5005)
     args = parser.parse_args(argv)
@@ -231,6 +239,8 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps({"python310": find_python310(), "venv": str(venv_dir()), "venv_ready": venv_ready(),
                           "model": str(model_path()), "model_ready": model_path().exists()}, ensure_ascii=False))
         return 0
+    if args.command == "available":
+        return 0 if venv_ready() or find_python310() else 1
     if args.command == "setup":
         started = time.monotonic()
         ensure_venv()

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 
 from click.testing import CliRunner
 
@@ -33,17 +34,19 @@ def test_parse_writes_one_json_object_per_input_line(tmp_path, nlu_cache_dir):
     assert greet["entities"] == dict.fromkeys(("building", "unit", "room", "time", "phone"))
 
 
-def test_parse_works_without_a_config_file(tmp_path, monkeypatch, nlu_cache_dir):
+def test_parse_works_without_a_config_file(tmp_path, monkeypatch, nlu_cache_dir, interpreter):
     monkeypatch.chdir(tmp_path)
+    default_cache = tmp_path / "var" / "nlu-cache"  # NluSettings' default, relative to the working folder
+    shutil.copytree(nlu_cache_dir, default_cache)  # the model trained for this session: no second training
     result = CliRunner().invoke(nlu_group, ["parse"], input="电梯坏了\n")
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["intent"] == "repair"
 
 
 def test_eval_prints_cross_validated_scores_per_intent_and_category_and_confusions(tmp_path, nlu_cache_dir):
-    result = CliRunner().invoke(nlu_group, ["eval", "--config", str(_config(tmp_path, nlu_cache_dir)), "--folds", "3"])
+    result = CliRunner().invoke(nlu_group, ["eval", "--config", str(_config(tmp_path, nlu_cache_dir)), "--folds", "2"])
     assert result.exit_code == 0, result.output
     out = result.output
     for name in ("repair", "dispute", "errand", "consultation_signup", "out_of_scope", "engineering", "care"):
         assert name in out
-    assert "意图宏平均 F1" in out and "报修类别准确率" in out and "最常混淆" in out
+    assert "意图宏平均 F1" in out and "报修类别准确率" in out and "最常混淆" in out and "建议 nlu.min_confidence" in out
