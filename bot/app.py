@@ -46,3 +46,5 @@ def create_app(settings: settings_module.Settings | None = None, *, services: Se
 def configure_logging(level: int = logging.INFO) -> None:
     """Structured key=value lines on stderr."""
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    if level > logging.DEBUG:
+        logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)  # one line per plugin otherwise
