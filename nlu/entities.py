@@ -320,10 +320,37 @@ def _parse_jionlp_time(value: str) -> datetime | None:
     return datetime.strptime(value, "%Y-%m-%d %H:%M:%S").replace(tzinfo=SHANGHAI)
 
 
+# A day of the month with no month or year before it (3号上午, 三十号), and what marks it as the past.
+_BARE_DAY = re.compile(rf"(?<![月\d{_CN_DIGITS}])({_NUM})[号日]")
+_PAST_AFTER_DAY = re.compile(r"^[^，。,.!！?？]{0,6}?(?:报的|报了|报修的|来过|修过|那天|的时候|以前|之前)")
+
+
+def _roll_bare_day_forward(resolved: datetime, phrase: str, following: str, base: datetime) -> datetime:
+    """"3号上午" said on the 24th means next month's 3rd, as anyone arranging a visit means it; jionlp
+    reads this month's. Kept in the past when the message speaks of the past (3号报的修)."""
+    match = _BARE_DAY.search(phrase)
+    if match is None or "月" in phrase or "年" in phrase or resolved.date() >= base.date():
+        return resolved
+    if _PAST_AFTER_DAY.match(following):
+        return resolved
+    day = resolved.day
+    year, month = resolved.year, resolved.month
+    for _ in range(12):  # the next month that has this day (31号 skips the short months)
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+        try:
+            candidate = resolved.replace(year=year, month=month, day=day)
+        except ValueError:
+            continue
+        if candidate.date() >= base.date():
+            return candidate
+    return resolved
+
+
 def extract_time(text: str, now: datetime | None = None) -> datetime | None:
     """The first time phrase (明天下午三点, 周三上午, 今晚八点以后, 下周一) as an aware Asia/Shanghai datetime.
 
-    A span resolves to its start (今晚八点以后 -> 20:00); relative phrases count from `now`.
+    A span resolves to its start (今晚八点以后 -> 20:00); relative phrases count from `now`. A bare day
+    of the month already past this month (3号 on the 24th) is next month's.
     """
     try:
         text = normalise(text)[:MAX_TEXT]
@@ -349,7 +376,10 @@ def extract_time(text: str, now: datetime | None = None) -> datetime | None:
             start, end = (list(detail.get("time") or []) + [None, None])[:2]
             resolved = _parse_jionlp_time(start) or _parse_jionlp_time(end)
             if resolved is not None:
-                return resolved
+                phrase = item.get("text") or ""
+                offset = item.get("offset") or [0, 0]
+                following = masked[offset[1] :] if len(offset) == 2 else ""
+                return _roll_bare_day_forward(resolved, phrase, following, base)
         return None
     except Exception:  # jionlp raises on phrases it cannot read
         log.debug("nlu.entities time_unparsed")

@@ -71,6 +71,20 @@ def test_time_phrases_resolve_to_shanghai_datetimes(text, expected, now):
     assert extract_time(text, now) == expected.replace(tzinfo=SHANGHAI)
 
 
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("3号上午来吧", datetime(2026, 12, 3, 7, 0)),  # said on the 24th: next month's 3rd
+        ("三号下午两点来修", datetime(2026, 12, 3, 14, 0)),
+        ("30号下午", datetime(2026, 11, 30, 13, 0)),  # still ahead this month
+        ("11月3号", datetime(2026, 11, 3, 0, 0)),  # a named month is taken as said
+        ("我3号报的修怎么还没人来", datetime(2026, 11, 3, 0, 0)),  # speaks of the past
+    ],
+)
+def test_a_bare_day_of_the_month_already_past_means_next_month(text, expected, now):
+    assert extract_time(text, now) == expected.replace(tzinfo=SHANGHAI)
+
+
 def test_the_building_number_is_not_read_as_a_date(now):
     assert extract_time("3号楼2单元501水管漏水", now) is None
 
