@@ -288,13 +288,28 @@ TIME_WINDOW_BEFORE, TIME_WINDOW_AFTER = 12, 24
 MAX_TEXT = 2000  # longer than any WeChat text message (2048 bytes)
 
 
+class _JionlpLogging:
+    """Stands in for the `logging` module inside jionlp's time parser, which reports a phrase it cannot
+    read (每周一次) with logging.error(traceback) on the root logger: that would print an ERROR with a
+    traceback for an ordinary message and, where logging is not yet set up, configure the root logger."""
+
+    def __getattr__(self, name):
+        return getattr(logging, name)
+
+    @staticmethod
+    def error(*args, **kwargs) -> None:
+        log.debug("nlu.entities time_phrase_rejected_by_jionlp")
+
+
 def _load_jionlp():
     global _jionlp
     if _jionlp is None:
         # jionlp prints a banner on import; stdout belongs to `linli nlu parse`.
         with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
             import jionlp
+            from jionlp.gadget import time_parser
 
+        time_parser.logging = _JionlpLogging()
         _jionlp = jionlp
     return _jionlp
 

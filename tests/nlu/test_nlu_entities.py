@@ -1,6 +1,7 @@
 """Entity extractors: location, phone, time and the form-answer parsers, in normal form."""
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 
 import pytest
@@ -132,3 +133,10 @@ def test_people_counts(text, expected):
 )
 def test_numbered_choices(text, n, expected):
     assert extract_choice(text, n) == expected
+
+
+def test_a_time_phrase_the_library_cannot_read_is_none_without_an_error_in_the_log(now, caplog):
+    caplog.set_level(logging.DEBUG)
+    assert extract_time("想请人每周一次上门看看俺娘", now) is None
+    assert extract_time("每周一次", now) is None
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
