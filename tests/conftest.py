@@ -47,9 +47,15 @@ def database_url(request, db_templates, tmp_path):
 
 
 @pytest.fixture(scope="session")
-def interpreter():
+def nlu_cache_dir() -> Path:
+    """Where every test's embedded model is cached: the one `make run` uses, so a run trains it at most once."""
+    return ROOT / "var" / "nlu-cache"
+
+
+@pytest.fixture(scope="session")
+def interpreter(nlu_cache_dir):
     """The real embedded NLU, trained once (cached on disk by the data's hash)."""
-    return build_interpreter(NluSettings(cache_dir=ROOT / "var" / "nlu-cache"))
+    return build_interpreter(NluSettings(cache_dir=nlu_cache_dir))
 
 
 @pytest.fixture(scope="session")

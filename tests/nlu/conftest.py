@@ -1,4 +1,4 @@
-"""Fixtures for the NLU tests: one embedded interpreter per session, cached in a temporary folder."""
+"""Fixtures for the NLU tests: one embedded interpreter per session, cached where the other tests cache it."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -11,11 +11,6 @@ from nlu.entities import SHANGHAI
 
 # A Tuesday afternoon; relative times in tests count from here.
 NOW = datetime(2026, 11, 24, 15, 30, tzinfo=SHANGHAI)
-
-
-@pytest.fixture(scope="session")
-def nlu_cache_dir(tmp_path_factory):
-    return tmp_path_factory.mktemp("nlu-cache")
 
 
 @pytest.fixture(scope="session")

@@ -7,6 +7,9 @@ import shutil
 from click.testing import CliRunner
 
 from bot.nlu_commands import nlu_group
+from nlu.embedded import cache_key
+from nlu.settings import DATA_PATH
+from nlu.training_data import load_training_data
 
 
 def _config(tmp_path, cache_dir):
@@ -37,7 +40,9 @@ def test_parse_writes_one_json_object_per_input_line(tmp_path, nlu_cache_dir):
 def test_parse_works_without_a_config_file(tmp_path, monkeypatch, nlu_cache_dir, interpreter):
     monkeypatch.chdir(tmp_path)
     default_cache = tmp_path / "var" / "nlu-cache"  # NluSettings' default, relative to the working folder
-    shutil.copytree(nlu_cache_dir, default_cache)  # the model trained for this session: no second training
+    default_cache.mkdir(parents=True)
+    model = nlu_cache_dir / f"embedded-{cache_key(load_training_data(DATA_PATH))}.npz"
+    shutil.copy(model, default_cache)  # the model trained for this session: no second training
     result = CliRunner().invoke(nlu_group, ["parse"], input="电梯坏了\n")
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["intent"] == "repair"

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from nlu import CATEGORIES, INTENTS, NluSettings, build_interpreter
-from nlu.embedded import EmbeddedModel, Featurizer, cache_key, fit_linear
+from nlu.embedded import EmbeddedModel, Featurizer, cache_key, fit_linear, load_or_train
 from nlu.settings import DATA_PATH
 from nlu.training_data import load_training_data
 
@@ -68,6 +68,31 @@ def test_a_cached_model_loads_without_training_again(settings, monkeypatch, inte
 
     monkeypatch.setattr(EmbeddedModel, "train", no_training)
     assert build_interpreter(settings).parse("电梯坏了").intent == "repair"
+
+
+def test_a_model_trained_for_new_data_replaces_the_stale_cached_one(tmp_path):
+    data = tmp_path / "nlu.yml"
+    data.write_text(
+        'version: "3.1"\nnlu:\n'
+        "- intent: greet\n  examples: |\n" + "".join(f"    - {t}\n" for t in ("你好", "您好", "在吗", "早上好", "有人吗", "晚上好"))
+        + "- intent: repair/engineering\n  examples: |\n"
+        + "".join(f"    - {t}\n" for t in ("电梯坏了", "水管漏水", "停电了", "暖气不热", "门锁坏了", "灯不亮"))
+        + "- intent: repair/cleaning\n  examples: |\n"
+        + "".join(f"    - {t}\n" for t in ("垃圾没人清", "楼道很脏", "有老鼠", "蟑螂多", "垃圾桶满了", "楼道堆满杂物")),
+        encoding="utf-8",
+    )
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    stale = cache / "embedded-0123456789abcdef.npz"
+    stale.write_bytes(b"a model for data that has since changed")
+    unrelated = cache / "notes.txt"
+    unrelated.write_text("kept", encoding="utf-8")
+
+    model = load_or_train(data, cache)
+
+    assert [p.name for p in cache.glob("embedded-*.npz")] == [f"embedded-{cache_key(load_training_data(data))}.npz"]
+    assert unrelated.exists()
+    assert model.classify("电梯又坏了")[0][0][0] == "repair"
 
 
 def test_the_exported_model_gives_the_same_probabilities_as_scikit_learn():
