@@ -10,6 +10,8 @@ from nlu.training_data import load_training_data
 from nlu.settings import DATA_PATH
 
 HELDOUT = Path(__file__).parent / "data" / "heldout.yml"
+# Written by two others from the intent guideline alone, without seeing nlu.yml.
+HELDOUT_BLIND = Path(__file__).parent / "data" / "heldout_blind.yml"
 
 
 @pytest.mark.parametrize(
@@ -58,16 +60,17 @@ def test_gibberish_is_not_understood_confidently(interpreter):
         assert u.intent == "out_of_scope" or not u.confident, (text, u.intent, u.confidence)
 
 
-def test_the_held_out_phrasings_are_mostly_right(interpreter):
-    """A sanity check on fresh phrasings written apart from the training data (never trained on)."""
-    heldout = load_training_data(HELDOUT)
+@pytest.mark.parametrize("path", [HELDOUT, HELDOUT_BLIND], ids=["heldout", "blind"])
+def test_the_held_out_phrasings_are_mostly_right(interpreter, path):
+    """A check on fresh phrasings written apart from the training data (never trained on)."""
+    heldout = load_training_data(path)
     training = {e.text for e in load_training_data(DATA_PATH).examples}
     assert not training & {e.text for e in heldout.examples}, "held-out phrasings leaked into nlu.yml"
     results = [(e, interpreter.parse(e.text)) for e in heldout.examples]
     intent_accuracy = sum(u.intent == e.intent for e, u in results) / len(results)
     repairs = [(e, u) for e, u in results if e.intent == "repair"]
     category_accuracy = sum(u.category == e.category for e, u in repairs) / len(repairs)
-    assert intent_accuracy >= 0.9 and category_accuracy >= 0.9, (intent_accuracy, category_accuracy)
+    assert intent_accuracy >= 0.93 and category_accuracy >= 0.9, (intent_accuracy, category_accuracy)
 
 
 def test_the_training_data_covers_every_intent_and_category_with_enough_examples():
