@@ -134,12 +134,29 @@ _MOBILE = re.compile(r"(?<!\d)(?:\+?86[\s-]?)?(1[3-9]\d)[\s-]?(\d{4})[\s-]?(\d{4
 _LANDLINE = re.compile(r"(?<!\d)(0\d{2,3})[\s-]?([2-9]\d{6,7})(?!\d)")
 
 
+# A number read out or typed digit by digit in Chinese (幺三八一二三四五六七八, 一三八 1234 5678): runs of
+# seven or more digits, Chinese or Arabic, spaces and dashes between. 洞 is how some people say zero.
+_SPOKEN_DIGIT = {**{ch: str(d) for ch, d in _DIGIT_OF.items()}, "洞": "0"}
+_DIGIT_RUN = re.compile(r"[\d零〇幺一二两三四五六七八九洞](?:[\s-]*[\d零〇幺一二两三四五六七八九洞]){6,20}")
+
+
+def _spoken_digits(text: str) -> str:
+    """The text with every Chinese digit in a long run of digits written as an Arabic one, character for
+    character (so spans stay valid); 三号楼二单元五零一 has no such run and stays as it is."""
+    def arabic(run: re.Match) -> str:
+        return "".join(_SPOKEN_DIGIT.get(ch, ch) for ch in run[0])
+
+    return _DIGIT_RUN.sub(arabic, text)
+
+
 def _phone_match(text: str) -> re.Match | None:
+    text = _spoken_digits(text)
     return _MOBILE.search(text) or _LANDLINE.search(text)
 
 
 def extract_phone(text: str) -> str | None:
-    """A mainland mobile (13812345678) or landline with area code (053188886666), digits only."""
+    """A mainland mobile (13812345678, 幺三八一二三四五六七八) or landline with area code (053188886666),
+    digits only."""
     try:
         m = _phone_match(normalise(text)[:MAX_TEXT])
         return "".join(m.groups()) if m else None
@@ -374,8 +391,9 @@ def extract_time(text: str, now: datetime | None = None) -> datetime | None:
         base = _shanghai_now(now)
         # jionlp reads the 3号 of 3号楼 and the digits of a phone number as dates: mask them first.
         _, spans = _location_spans(text)
+        spoken = _spoken_digits(text)
         for pattern in (_MOBILE, _LANDLINE, _CASE_NUMBER):
-            spans += [m.span() for m in pattern.finditer(text)]
+            spans += [m.span() for m in pattern.finditer(spoken)]
         masked = _dialect(_mask(text, spans))
         cue = _TIME_CUE.search(masked)
         if not cue:

@@ -59,6 +59,14 @@ def test_a_new_phone_number_is_kept(wechat, services):
     assert resident_row(services, "o_mech_phone")["address"] == ("3", "2", "501")
 
 
+def test_a_phone_number_dictated_digit_by_digit_is_kept(wechat, services):
+    resident = register(wechat, "o_mech_phone_voice", phone="13800000001")
+
+    reply = resident.say("俺手机号换了 新号是幺三九 一二三四 五六七八")
+
+    assert "13912345678" in reply and resident_row(services, "o_mech_phone_voice")["phone"] == "13912345678"
+
+
 def test_an_errand_in_the_middle_of_a_repair_is_done_and_the_repair_comes_back(wechat, services):
     resident = chat(wechat, "o_mech_switch")
     assert "楼栋和房号" in resident.say("楼道里的灯坏了好几天了")

@@ -51,6 +51,13 @@ def test_locations_are_read_in_every_common_form(text, expected):
         ("座机0531-88886666", "053188886666"),
         ("3号楼2单元501", None),
         ("R20261124-0001", None),
+        # read out digit by digit, as dictated or typed by older residents
+        ("俺电话幺三八一二三四五六七八", "13812345678"),
+        ("电话一三八 一二三四 五六七八 来前打个电话", "13812345678"),
+        ("联系一三八1234五六七八", "13812345678"),
+        ("座机零五三一 八八八八六六六六", "053188886666"),
+        ("三号楼二单元五零一", None),
+        ("一二三四五六七", None),
     ],
 )
 def test_mainland_phone_numbers(text, expected):

@@ -87,3 +87,12 @@ def test_any_address_written_in_arabic_or_chinese_numerals_reads_back(building, 
 def test_any_mobile_number_is_found_with_or_without_separators(number, sep):
     written = f"{number[:3]}{sep}{number[3:7]}{sep}{number[7:]}"
     assert extract_phone(f"我的电话是{written}，来前打电话") == number
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.from_regex(r"1[3-9][0-9]{9}", fullmatch=True), st.sampled_from(["", " "]), st.booleans())
+def test_any_mobile_number_read_out_in_chinese_digits_is_found(number, sep, yao):
+    digits = ("零幺二三四五六七八九" if yao else "零一二三四五六七八九")
+    spoken = "".join(digits[int(d)] for d in number)
+    written = f"{spoken[:3]}{sep}{spoken[3:7]}{sep}{spoken[7:]}"
+    assert extract_phone(f"俺的电话是{written}来前打个电话") == number
