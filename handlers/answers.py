@@ -23,6 +23,11 @@ NO = frozenset(
     "不必 不必了 免了 甭 甭了".split()
 )
 SKIP = frozenset("跳过 略过 不说了 不想说 不方便 没有 没 不用 不用了 不留 不留了 以后再说 下次再说 先不说 先不 算了".split())
+# 不要取消 / 先别撤 / 不取消了 / 议事会报名别给我取消: the resident keeps what they have (要不取消吧 does not).
+KEEP = re.compile(
+    r"(?<!要)(?:不想|不要|不用|不必|不需要|甭|别|先别|先不|暂时不|不)\s*(?:再)?(?:给我|帮我|给俺|帮俺)?"
+    r"(?:取消|撤销|撤回|撤|退)"
+)
 # Words that open a correction: 不对，是502 / 应该是5号楼 / 改成明天下午.
 _CORRECTION = re.compile(
     r"^(?:(?:不对|不是|错了|说错了|搞错了|写错了|打错了|更正一下|更正|纠正一下|纠正)[，,。\s]*)?"
@@ -86,3 +91,8 @@ def correction_rest(text: str) -> str:
     text = _EDGES.sub("", normalise(text))
     rest = _CORRECTION.sub("", text, count=1)
     return rest or text
+
+
+def keeps(text: str) -> bool:
+    """Whether the message says NOT to cancel: 不要取消, 先别撤, 报名别给我取消."""
+    return bool(KEEP.search(normalise(text or "")))

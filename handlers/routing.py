@@ -79,6 +79,8 @@ KEYWORDS: tuple[Keyword, ...] = (
     # 议事会不去了 reads as a signup to the NLU.
     Keyword("cancel", re.compile(r"(议事|会|报名).{0,6}(不去|不参加|去不了|参加不了|取消)|(取消|撤销|退).{0,4}(报名|议事)|"
                                  r"^(我|俺)?(不去|不参加)了?$"), 0.9),
+    # 不要取消 / 先别撤: whatever the NLU makes of it, the cancel handler answers that nothing is cancelled.
+    Keyword("cancel", answers.KEEP, 0.95),
     # 一星，还是漏水: the NLU is unsure of ratings with complaints.
     Keyword("feedback", re.compile(r"^[1-5一二两三四五]\s*(颗)?星|[⭐★🌟]"), 0.8),
 )

@@ -207,3 +207,16 @@ def test_not_going_after_all_gives_the_seats_back(wechat, services):
     [signup] = rows(services, MeetingSignup)
     assert signup.status == "cancelled"
     assert "剩30个位置" in resident.say("我想报名议事会")
+
+
+def test_dont_cancel_my_signup_keeps_the_seats(wechat, services):
+    resident = register(wechat, "o_meet_keep")
+    resident.say("周三的议事会我想参加")
+    resident.say("我们两个人")
+    resident.say("是")
+
+    reply = resident.say("议事会报名别给我取消 到时候一定去")
+
+    assert "不取消" in reply and "已取消" not in reply
+    [signup] = rows(services, MeetingSignup)
+    assert signup.status != "cancelled"

@@ -185,3 +185,15 @@ def test_naming_the_community_settles_whose_building_is_meant(wechat, services):
 
     [case] = all_cases(services)
     assert (case["community"], case["grid"], case["location"]) == ("明眼泉社区", "myq-3", "8号楼2单元502")
+
+
+def test_dont_cancel_after_a_report_keeps_the_case(wechat, services):
+    resident = register(wechat, "o_res_keep")
+    resident.say("3号楼2单元501厨房水管漏水")
+
+    for text in ("不要取消", "先别撤 还没修好呢", "不取消了"):
+        reply = resident.say(text)
+        assert "不取消" in reply and "已撤回" not in reply, (text, reply)
+
+    [case] = all_cases(services)
+    assert case["state"] != "cancelled"
