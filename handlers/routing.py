@@ -79,8 +79,6 @@ KEYWORDS: tuple[Keyword, ...] = (
     # 议事会不去了 reads as a signup to the NLU.
     Keyword("cancel", re.compile(r"(议事|会|报名).{0,6}(不去|不参加|去不了|参加不了|取消)|(取消|撤销|退).{0,4}(报名|议事)|"
                                  r"^(我|俺)?(不去|不参加)了?$"), 0.9),
-    # 不要取消 / 先别撤: whatever the NLU makes of it, the cancel handler answers that nothing is cancelled.
-    Keyword("cancel", answers.KEEP, 0.95),
     # 一星，还是漏水: the NLU is unsure of ratings with complaints.
     Keyword("feedback", re.compile(r"^[1-5一二两三四五]\s*(颗)?星|[⭐★🌟]"), 0.8),
 )
@@ -105,6 +103,8 @@ def intended(turn: Turn) -> tuple[str | None, float]:
     if understanding is not None and understanding.confident:
         best = (understanding.intent, understanding.confidence)
     texts = {answers.plain(turn.text), answers.cleaned(turn.text)} - {""} if turn.text else set()
+    if turn.text and answers.keeps(turn.text):  # 不要取消 / 先别撤: the cancel handler says nothing is cancelled
+        return ("cancel", 1.0)
     for keyword in KEYWORDS:
         if keyword.confidence > best[1] and any(keyword.pattern.search(text) for text in texts):
             best = (keyword.route, keyword.confidence)
@@ -174,6 +174,9 @@ def _expire(turn: Turn) -> str:
 
 
 def _in_form(form: forms.Form, turn: Turn, uow: "UnitOfWork") -> Outcome | None:
+    if answers.keeps(turn.text):  # 不要取消 in the middle of a conversation: carry on with it
+        question = ((turn.state.slots or {}).get("form") or {}).get("question") or ""
+        return Outcome(f"好的，不取消，咱们接着说：\n{question}".rstrip())
     if forms.is_cancel(form, turn):
         return forms.cancel(form, turn, uow)
     intent, confidence = intended(turn)
