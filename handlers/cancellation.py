@@ -39,8 +39,6 @@ KEEP = "好的，不取消，照常办理。有需要随时告诉我。"
 
 
 def handle(turn: Turn, uow: "UnitOfWork") -> Outcome:
-    if answers.keeps(turn.text):  # 不要取消: read as cancel by its words, meant the other way
-        return Outcome(KEEP)
     if _ABOUT_MEETING.search(turn.text):
         return withdraw_signup(turn, uow)
     cases = cancellable(turn, uow)

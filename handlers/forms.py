@@ -424,7 +424,7 @@ SLOT_SYNONYMS = {
 def is_cancel(form: Form, turn: Turn) -> bool:
     """A cancel word ends the form; but 不用了/算了 answering a yes-no or skippable question is an answer."""
     word = answers.plain(turn.text)
-    if not any(word == w or word.startswith(w) for w in form.cancel_words) or answers.keeps(turn.text):
+    if not any(word == w or word.startswith(w) for w in form.cancel_words):
         return False
     slot = form.slot(asking(turn))
     if slot is not None and (slot.yes_no or slot.optional) and not word.startswith(("取消", "撤")):

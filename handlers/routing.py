@@ -103,8 +103,6 @@ def intended(turn: Turn) -> tuple[str | None, float]:
     if understanding is not None and understanding.confident:
         best = (understanding.intent, understanding.confidence)
     texts = {answers.plain(turn.text), answers.cleaned(turn.text)} - {""} if turn.text else set()
-    if turn.text and answers.keeps(turn.text):  # 不要取消 / 先别撤: the cancel handler says nothing is cancelled
-        return ("cancel", 1.0)
     for keyword in KEYWORDS:
         if keyword.confidence > best[1] and any(keyword.pattern.search(text) for text in texts):
             best = (keyword.route, keyword.confidence)
@@ -126,6 +124,9 @@ def route(turn: Turn, uow: "UnitOfWork") -> Outcome:
         return command
     note = _expire(turn)
     form = forms.active(turn)
+    if answers.keeps(turn.text):  # 不要取消 / 先别撤 / 报名别给我取消: its words say cancel, it means keep
+        question = ((turn.state.slots or {}).get("form") or {}).get("question") if form is not None else None
+        return Outcome(note + (f"好的，不取消，咱们接着说：\n{question}" if question else cancellation.KEEP))
     if form is not None:
         outcome = _in_form(form, turn, uow)
         if outcome is not None:
@@ -174,9 +175,6 @@ def _expire(turn: Turn) -> str:
 
 
 def _in_form(form: forms.Form, turn: Turn, uow: "UnitOfWork") -> Outcome | None:
-    if answers.keeps(turn.text):  # 不要取消 in the middle of a conversation: carry on with it
-        question = ((turn.state.slots or {}).get("form") or {}).get("question") or ""
-        return Outcome(f"好的，不取消，咱们接着说：\n{question}".rstrip())
     if forms.is_cancel(form, turn):
         return forms.cancel(form, turn, uow)
     intent, confidence = intended(turn)

@@ -195,11 +195,16 @@ def test_with_no_meeting_coming_the_resident_is_told_and_offered_a_topic(setting
         services.close()
 
 
+def signed_up_for_wednesday(wechat, openid: str):
+    """A registered resident holding two seats at this Wednesday's meeting."""
+    resident = register(wechat, openid)
+    for text in ("周三的议事会我想参加", "我们两个人", "是"):
+        resident.say(text)
+    return resident
+
+
 def test_not_going_after_all_gives_the_seats_back(wechat, services):
-    resident = register(wechat, "o_meet_drop")
-    resident.say("周三的议事会我想参加")
-    resident.say("我们两个人")
-    resident.say("是")
+    resident = signed_up_for_wednesday(wechat, "o_meet_drop")
 
     reply = resident.say("议事会不去了")
 
@@ -210,10 +215,7 @@ def test_not_going_after_all_gives_the_seats_back(wechat, services):
 
 
 def test_dont_cancel_my_signup_keeps_the_seats(wechat, services):
-    resident = register(wechat, "o_meet_keep")
-    resident.say("周三的议事会我想参加")
-    resident.say("我们两个人")
-    resident.say("是")
+    resident = signed_up_for_wednesday(wechat, "o_meet_keep")
 
     reply = resident.say("议事会报名别给我取消 到时候一定去")
 
