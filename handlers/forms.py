@@ -160,6 +160,11 @@ def asking(turn: Turn) -> str | None:
     return (turn.state.slots or {}).get("form", {}).get("asking")
 
 
+def pending_question(turn: Turn) -> str | None:
+    """The question the active form last asked, as the resident read it."""
+    return _progress(turn).get("question")
+
+
 def finish(turn: Turn) -> None:
     """End the active form; a form put aside stays waiting (see `resume`)."""
     turn.state.form = None

@@ -124,8 +124,8 @@ def route(turn: Turn, uow: "UnitOfWork") -> Outcome:
         return command
     note = _expire(turn)
     form = forms.active(turn)
-    if answers.keeps(turn.text):  # 不要取消 / 先别撤 / 报名别给我取消: its words say cancel, it means keep
-        question = ((turn.state.slots or {}).get("form") or {}).get("question") if form is not None else None
+    if _keeps(turn):
+        question = forms.pending_question(turn) if form is not None else None
         return Outcome(note + (f"好的，不取消，咱们接着说：\n{question}" if question else cancellation.KEEP))
     if form is not None:
         outcome = _in_form(form, turn, uow)
@@ -159,6 +159,12 @@ def menu_click(key: str | None, turn: Turn, uow: "UnitOfWork") -> Outcome:
         forms.suspend(turn)
     handler = MENU.get((key or "").upper(), smalltalk.show_help)
     return _then_resume(turn, handler(turn, uow), note)
+
+
+def _keeps(turn: Turn) -> bool:
+    """不要取消 / 先别撤 / 报名别给我取消: the words say cancel, the resident means keep. Only a message about
+    cancelling at all: 邻居占我车位就是不退 is a dispute and 楼道的杂物一直不撤 a repair."""
+    return answers.keeps(turn.text) and intended(turn)[0] in ("cancel", "deny")
 
 
 def _expire(turn: Turn) -> str:

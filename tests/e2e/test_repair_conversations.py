@@ -197,3 +197,12 @@ def test_dont_cancel_after_a_report_keeps_the_case(wechat, services):
 
     [case] = all_cases(services)
     assert case["state"] != "cancelled"
+
+
+def test_a_report_that_says_someone_will_not_move_things_is_a_report_not_a_keep(wechat, services):
+    resident = register(wechat, "o_res_not_keep")
+
+    reply = resident.say("3号楼2单元楼道里的杂物他就是不撤 都堆了一个月了")
+
+    assert "不取消" not in reply
+    assert [case["category"] for case in all_cases(services)] == ["cleaning"]
