@@ -1,11 +1,13 @@
 """What the embedded NLU understands, stated as behaviour. Phrasings here are not in nlu.yml."""
 from __future__ import annotations
 
+import re
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
+from nlu.normalise import normalise
 from nlu.training_data import load_training_data
 from nlu.settings import DATA_PATH
 
@@ -64,8 +66,9 @@ def test_gibberish_is_not_understood_confidently(interpreter):
 def test_the_held_out_phrasings_are_mostly_right(interpreter, path):
     """A check on fresh phrasings written apart from the training data (never trained on)."""
     heldout = load_training_data(path)
-    training = {e.text for e in load_training_data(DATA_PATH).examples}
-    assert not training & {e.text for e in heldout.examples}, "held-out phrasings leaked into nlu.yml"
+    training = {_words(e.text) for e in load_training_data(DATA_PATH).examples}
+    leaked = [e.text for e in heldout.examples if _words(e.text) in training]
+    assert not leaked, f"held-out phrasings are in nlu.yml (punctuation and emoji aside): {leaked}"
     results = [(e, interpreter.parse(e.text)) for e in heldout.examples]
     intent_accuracy = sum(u.intent == e.intent for e, u in results) / len(results)
     repairs = [(e, u) for e, u in results if e.intent == "repair"]
@@ -86,3 +89,8 @@ def test_the_training_data_covers_every_intent_and_category_with_enough_examples
         assert intents[name] >= 25, name
     assert set(categories) == set(CATEGORIES) and None not in categories
     assert len({e.text for e in data.examples}) == len(data.examples), "duplicate examples"
+
+
+def _words(text: str) -> str:
+    """The message as the model mostly sees it: normalised, without punctuation, spaces or emoji."""
+    return re.sub(r"[\W_]+", "", normalise(text))
