@@ -1,6 +1,7 @@
-"""The embedded backend: char n-gram TF-IDF and logistic regression, trained in-process from nlu.yml.
+"""The embedded backend: char n-gram TF-IDF read by logistic regression and by a one-hidden-layer
+network, whose probabilities are averaged; trained in-process from nlu.yml.
 
-scikit-learn trains the model; its fitted numbers (vocabulary, idf, coefficients) are exported to a
+scikit-learn trains the model; its fitted numbers (vocabulary, idf, coefficients, weights) are exported to a
 small .npz file in the cache, keyed by the data's and this code's hash. Parsing reads that file with
 numpy alone, since importing scikit-learn takes about a second and start-up must stay well under it.
 A test checks that the exported model gives the same probabilities as scikit-learn's.
@@ -28,7 +29,13 @@ from nlu.understanding import Understanding
 log = logging.getLogger(__name__)
 
 # Bump when features, hyper-parameters or the export format change: it is part of the cache key.
-MODEL_VERSION = 7
+MODEL_VERSION = 8
+# The intent network: 128 rectified units, 25 epochs of Adam, fixed seed. Averaged with the regression it
+# raised macro-F1 on development folds (seeds 3, 5 and 11, never the benchmark's) by 0.6 to 0.9 points; the
+# regression alone misses more of the boundaries between asking about the service and about the world.
+NETWORK_HIDDEN = 128
+NETWORK_ALPHA = 1e-4
+NETWORK_EPOCHS = 25
 # Hyper-parameters tried for each training, (longest char n-gram, logistic regression C); the one
 # with the best macro-F1 in a 3-fold cross-validation of the training data alone is kept, so an
 # evaluation's test fold never takes part in choosing.
@@ -105,41 +112,69 @@ class Featurizer:
 
 
 @dataclass
-class LinearTextModel:
-    """A fitted TF-IDF (sublinear tf, l2) + multinomial logistic regression, in plain arrays."""
+class Network:
+    """One hidden layer of rectified units over the same TF-IDF vector (scikit-learn's MLPClassifier)."""
+
+    hidden: np.ndarray  # (n_features, n_hidden), float32: the largest array of the model
+    hidden_bias: np.ndarray  # (n_hidden,)
+    output: np.ndarray  # (n_hidden, n_labels)
+    output_bias: np.ndarray  # (n_labels,)
+
+    def scores(self, columns: np.ndarray, weights: np.ndarray) -> np.ndarray:
+        hidden = np.maximum(weights @ self.hidden[columns] + self.hidden_bias, 0.0)
+        return hidden @ self.output + self.output_bias
+
+    def arrays(self, prefix: str) -> dict[str, np.ndarray]:
+        return {f"{prefix}_{name}": getattr(self, name) for name in ("hidden", "hidden_bias", "output", "output_bias")}
+
+    @classmethod
+    def from_arrays(cls, arrays, prefix: str) -> "Network | None":
+        if f"{prefix}_hidden" not in arrays.files:
+            return None
+        return cls(*(arrays[f"{prefix}_{name}"] for name in ("hidden", "hidden_bias", "output", "output_bias")))
+
+
+@dataclass
+class TextModel:
+    """A fitted TF-IDF (sublinear tf, l2) + multinomial logistic regression, in plain arrays; with a
+    network, the probabilities are the mean of the regression's and the network's."""
 
     labels: tuple[str, ...]
     vocabulary: dict[str, int]
     idf: np.ndarray  # (n_features,)
     coef: np.ndarray  # (n_features, n_labels)
     intercept: np.ndarray  # (n_labels,)
+    network: Network | None = None
 
     def probabilities(self, tokens: list[str]) -> np.ndarray:
         counts = Counter(t for t in tokens if t in self.vocabulary)
         if not counts:
-            scores = self.intercept
+            columns, weights = np.zeros(0, dtype=np.int64), np.zeros(0)
         else:
             columns = np.fromiter((self.vocabulary[t] for t in counts), dtype=np.int64, count=len(counts))
             tf = np.fromiter((1.0 + math.log(c) for c in counts.values()), dtype=np.float64, count=len(counts))
             weights = tf * self.idf[columns]
             weights /= np.sqrt(np.dot(weights, weights))
-            scores = weights @ self.coef[columns] + self.intercept
-        scores = scores - scores.max()
-        exp = np.exp(scores)
-        return exp / exp.sum()
+        probs = _softmax(weights @ self.coef[columns] + self.intercept)
+        if self.network is not None:
+            probs = (probs + _softmax(self.network.scores(columns, weights))) / 2
+        return probs
 
     def arrays(self, prefix: str) -> dict[str, np.ndarray]:
         vocab = sorted(self.vocabulary, key=self.vocabulary.get)
-        return {
+        arrays = {
             f"{prefix}_labels": np.array(self.labels),
             f"{prefix}_vocab": np.array(vocab),
             f"{prefix}_idf": self.idf,
             f"{prefix}_coef": self.coef,
             f"{prefix}_intercept": self.intercept,
         }
+        if self.network is not None:
+            arrays.update(self.network.arrays(prefix))
+        return arrays
 
     @classmethod
-    def from_arrays(cls, arrays, prefix: str) -> "LinearTextModel":
+    def from_arrays(cls, arrays, prefix: str) -> "TextModel":
         vocab = arrays[f"{prefix}_vocab"].tolist()
         return cls(
             labels=tuple(arrays[f"{prefix}_labels"].tolist()),
@@ -147,11 +182,22 @@ class LinearTextModel:
             idf=arrays[f"{prefix}_idf"],
             coef=arrays[f"{prefix}_coef"],
             intercept=arrays[f"{prefix}_intercept"],
+            network=Network.from_arrays(arrays, prefix),
         )
 
 
-def fit_linear(tokens: list[list[str]], labels: list[str], c: float) -> LinearTextModel:
-    """Fit with scikit-learn (imported here only) and export the numbers."""
+def _softmax(scores: np.ndarray) -> np.ndarray:
+    exp = np.exp(scores - scores.max())
+    return exp / exp.sum()
+
+
+def _two_columns(coef: np.ndarray, intercept: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """scikit-learn keeps one column for binary problems; make it a softmax over two."""
+    return np.hstack([-coef / 2, coef / 2]), np.concatenate([-intercept / 2, intercept / 2])
+
+
+def fit_text_model(tokens: list[list[str]], labels: list[str], c: float, network: bool = False) -> TextModel:
+    """Fit with scikit-learn (imported here only) and export the numbers; `network` adds the hidden-layer model."""
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
 
@@ -160,34 +206,62 @@ def fit_linear(tokens: list[list[str]], labels: list[str], c: float) -> LinearTe
     classifier = LogisticRegression(C=c, max_iter=5000, class_weight="balanced")
     classifier.fit(matrix, labels)
     classes = [str(c) for c in classifier.classes_]
-    if len(classes) == 2:  # sklearn keeps one row for binary problems; make it a softmax over two
-        coef = np.vstack([-classifier.coef_[0] / 2, classifier.coef_[0] / 2]).T
-        intercept = np.array([-classifier.intercept_[0] / 2, classifier.intercept_[0] / 2])
-    else:
-        coef, intercept = classifier.coef_.T, classifier.intercept_
-    return LinearTextModel(
+    coef, intercept = classifier.coef_.T, classifier.intercept_
+    if len(classes) == 2:
+        coef, intercept = _two_columns(coef, intercept)
+    return TextModel(
         labels=tuple(classes),
         vocabulary={t: int(i) for t, i in vectorizer.vocabulary_.items()},
         idf=vectorizer.idf_.astype(np.float64),
         coef=np.ascontiguousarray(coef, dtype=np.float64),
         intercept=np.asarray(intercept, dtype=np.float64),
+        network=fit_network(matrix, labels, classes) if network else None,
+    )
+
+
+def fit_network(matrix, labels: list[str], classes: list[str]) -> Network:
+    """A fixed-seed MLPClassifier on the TF-IDF matrix (deterministic, so the cache key stays honest)."""
+    import warnings
+
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.neural_network import MLPClassifier
+
+    mlp = MLPClassifier(
+        hidden_layer_sizes=(NETWORK_HIDDEN,),
+        alpha=NETWORK_ALPHA,
+        batch_size=min(256, matrix.shape[0]),
+        max_iter=NETWORK_EPOCHS,
+        random_state=0,
+    )
+    with warnings.catch_warnings():  # a fixed number of epochs is the point, not a failure to converge
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        mlp.fit(matrix, labels)
+    assert [str(c) for c in mlp.classes_] == classes
+    output, output_bias = mlp.coefs_[1], mlp.intercepts_[1]
+    if len(classes) == 2:
+        output, output_bias = _two_columns(output, output_bias)
+    return Network(
+        hidden=np.ascontiguousarray(mlp.coefs_[0], dtype=np.float32),
+        hidden_bias=mlp.intercepts_[0].astype(np.float32),
+        output=np.ascontiguousarray(output, dtype=np.float32),
+        output_bias=np.asarray(output_bias, dtype=np.float32),
     )
 
 
 @dataclass
 class EmbeddedModel:
     featurizer: Featurizer
-    intents: LinearTextModel
-    categories: LinearTextModel
+    intents: TextModel
+    categories: TextModel
 
     @classmethod
     def train(cls, data: TrainingData) -> "EmbeddedModel":
         longest_ngram, c = choose_hyperparameters(data)
         featurizer = Featurizer.from_data(data, longest_ngram)
         tokens = training_tokens(featurizer, [e.text for e in data.examples])
-        intents = fit_linear(tokens, [e.intent for e in data.examples], c)
+        intents = fit_text_model(tokens, [e.intent for e in data.examples], c, network=True)
         repairs = [(t, e.category) for t, e in zip(tokens, data.examples) if e.intent == "repair" and e.category]
-        categories = fit_linear([t for t, _ in repairs], [cat for _, cat in repairs], c)
+        categories = fit_text_model([t for t, _ in repairs], [cat for _, cat in repairs], c)
         return cls(featurizer, intents, categories)
 
     def save(self, path: Path) -> None:
@@ -212,7 +286,7 @@ class EmbeddedModel:
     def load(cls, path: Path, data: TrainingData) -> "EmbeddedModel":
         with np.load(path, allow_pickle=False) as arrays:
             featurizer = Featurizer.from_data(data, int(arrays["longest_ngram"]))
-            return cls(featurizer, LinearTextModel.from_arrays(arrays, "intent"), LinearTextModel.from_arrays(arrays, "category"))
+            return cls(featurizer, TextModel.from_arrays(arrays, "intent"), TextModel.from_arrays(arrays, "category"))
 
     def classify(self, text: str) -> tuple[list[tuple[str, float]], str | None, float | None]:
         """(intent ranking best first, category, category confidence)."""
@@ -259,7 +333,7 @@ def choose_hyperparameters(data: TrainingData) -> tuple[int, float]:
         gold: list[str] = []
         predicted: list[str] = []
         for train_idx, test_idx in splits:
-            model = fit_linear(training_tokens(featurizer, [texts[i] for i in train_idx]), [labels[i] for i in train_idx], c)
+            model = fit_text_model(training_tokens(featurizer, [texts[i] for i in train_idx]), [labels[i] for i in train_idx], c)
             for i in test_idx:
                 probs = model.probabilities(parse_tokens(featurizer, texts[i], model.vocabulary))
                 predicted.append(model.labels[int(np.argmax(probs))])

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from nlu import CATEGORIES, INTENTS, NluSettings, build_interpreter
-from nlu.embedded import EmbeddedModel, Featurizer, cache_key, fit_linear, load_or_train
+from nlu.embedded import EmbeddedModel, Featurizer, cache_key, fit_text_model, load_or_train
 from nlu.settings import DATA_PATH
 from nlu.training_data import load_training_data
 
@@ -96,22 +96,47 @@ def test_a_model_trained_for_new_data_replaces_the_stale_cached_one(tmp_path):
 
 
 def test_the_exported_model_gives_the_same_probabilities_as_scikit_learn():
+    import warnings
+
+    from sklearn.exceptions import ConvergenceWarning
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
+    from sklearn.neural_network import MLPClassifier
+
+    from nlu.embedded import NETWORK_ALPHA, NETWORK_EPOCHS, NETWORK_HIDDEN
 
     data = load_training_data(DATA_PATH)
     featurizer = Featurizer.from_data(data)
-    tokens = [featurizer.tokens(e.text) for e in data.examples]
-    labels = [e.intent for e in data.examples]
-    exported = fit_linear(tokens, labels, 10.0)
+    examples = data.examples[::4]  # the export is on trial here, not the accuracy: a quarter trains in seconds
+    tokens = [featurizer.tokens(e.text) for e in examples]
+    labels = [e.intent for e in examples]
+    exported = fit_text_model(tokens, labels, 10.0, network=True)
 
     vectorizer = TfidfVectorizer(analyzer=lambda t: t, sublinear_tf=True)
-    classifier = LogisticRegression(C=10.0, max_iter=5000, class_weight="balanced").fit(vectorizer.fit_transform(tokens), labels)
-    probes = ["电梯坏了", "楼上漏水不给修", "哈哈", "3号楼501", "帮我买药送上来"]
-    expected = classifier.predict_proba(vectorizer.transform([featurizer.tokens(t) for t in probes]))
+    matrix = vectorizer.fit_transform(tokens)
+    regression = LogisticRegression(C=10.0, max_iter=5000, class_weight="balanced").fit(matrix, labels)
+    network = MLPClassifier(
+        hidden_layer_sizes=(NETWORK_HIDDEN,), alpha=NETWORK_ALPHA, batch_size=256, max_iter=NETWORK_EPOCHS, random_state=0
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        network.fit(matrix, labels)
+    probes = ["电梯坏了", "楼上漏水不给修", "哈哈", "3号楼501", "帮我买药送上来", "！！！"]
+    probe_matrix = vectorizer.transform([featurizer.tokens(t) for t in probes])
+    expected = (regression.predict_proba(probe_matrix) + network.predict_proba(probe_matrix)) / 2
     got = np.array([exported.probabilities(featurizer.tokens(t)) for t in probes])
-    assert list(exported.labels) == list(classifier.classes_)
-    np.testing.assert_allclose(got, expected, atol=1e-6)
+    assert list(exported.labels) == list(regression.classes_) == list(network.classes_)
+    np.testing.assert_allclose(got, expected, atol=1e-5)  # the network's weights are exported as float32
+
+
+def test_a_two_label_model_exports_both_halves_as_a_softmax():
+    tokens = [["电梯", "坏"], ["灯", "不亮"], ["电梯", "停"], ["灯", "黑"]] * 5
+    labels = ["elevator", "lighting", "elevator", "lighting"] * 5
+    model = fit_text_model(tokens, labels, 10.0, network=True)
+
+    probs = model.probabilities(["电梯", "坏"])
+    assert model.labels == ("elevator", "lighting")
+    assert probs.shape == (2,) and probs.sum() == pytest.approx(1.0) and probs[0] > probs[1]
 
 
 def test_an_unknown_backend_is_refused(settings):
