@@ -2,7 +2,8 @@
 network, whose probabilities are averaged; trained in-process from nlu.yml.
 
 scikit-learn trains the model; its fitted numbers (vocabulary, idf, coefficients, weights) are exported to a
-small .npz file in the cache, keyed by the data's and this code's hash. Parsing reads that file with
+.npz file in the cache (22 MB for 8,118 examples, 15 of them the network's first layer), keyed by the
+data's and this code's hash. Parsing reads that file with
 numpy alone, since importing scikit-learn takes about a second and start-up must stay well under it.
 A test checks that the exported model gives the same probabilities as scikit-learn's.
 """
@@ -376,7 +377,7 @@ def load_or_train(data_path: Path, cache_dir: Path) -> EmbeddedModel:
 
 
 def _remove_stale(current: Path) -> None:
-    """Models cached for earlier data or code (a few MB each) are never read again: delete them."""
+    """Models cached for earlier data or code (about 20 MB each) are never read again: delete them."""
     for stale in current.parent.glob("embedded-*.npz"):
         if stale != current:
             try:
