@@ -1,10 +1,10 @@
 """The embedded backend: char n-gram TF-IDF read by logistic regression and by a one-hidden-layer
 network, whose probabilities are averaged; trained in-process from nlu.yml.
 
-scikit-learn trains the model; its fitted numbers (vocabulary, idf, coefficients, weights) are exported to a
-.npz file in the cache (22 MB for 8,118 examples, 15 of them the network's first layer), keyed by the
-data's and this code's hash. Parsing reads that file with
-numpy alone, since importing scikit-learn takes about a second and start-up must stay well under it.
+scikit-learn trains the model; its fitted numbers (vocabulary, idf, coefficients, weights) are
+exported to a .npz file in the cache (22 MB for 8,118 examples, 15 of them the network's first
+layer), keyed by the data's and this code's hash. Parsing reads that file with numpy alone, since
+importing scikit-learn takes about a second and start-up must stay well under it.
 A test checks that the exported model gives the same probabilities as scikit-learn's.
 """
 from __future__ import annotations
@@ -220,8 +220,9 @@ def fit_text_model(tokens: list[list[str]], labels: list[str], c: float, network
     )
 
 
-def fit_network(matrix, labels: list[str], classes: list[str]) -> Network:
-    """A fixed-seed MLPClassifier on the TF-IDF matrix (deterministic, so the cache key stays honest)."""
+def train_network(matrix, labels: list[str]):
+    """A fixed-seed scikit-learn MLPClassifier fitted on the TF-IDF matrix (deterministic, so the cache
+    key stays honest)."""
     import warnings
 
     from sklearn.exceptions import ConvergenceWarning
@@ -236,7 +237,12 @@ def fit_network(matrix, labels: list[str], classes: list[str]) -> Network:
     )
     with warnings.catch_warnings():  # a fixed number of epochs is the point, not a failure to converge
         warnings.simplefilter("ignore", ConvergenceWarning)
-        mlp.fit(matrix, labels)
+        return mlp.fit(matrix, labels)
+
+
+def fit_network(matrix, labels: list[str], classes: list[str]) -> Network:
+    """Train the network and export its numbers, label columns in `classes` order."""
+    mlp = train_network(matrix, labels)
     assert [str(c) for c in mlp.classes_] == classes
     output, output_bias = mlp.coefs_[1], mlp.intercepts_[1]
     if len(classes) == 2:
