@@ -34,13 +34,17 @@ class SeedReport:
 
 
 def expand_numbers(spec) -> list[str]:
-    """"1-4" → ["1", "2", "3", "4"]; "12" → ["12"]; [5, 7] → ["5", "7"]."""
+    """"1-4" → ["1", "2", "3", "4"]; "12" → ["12"]; [5, 7] → ["5", "7"]; towers by letter: "A-C" → ["A", "B", "C"]."""
     if isinstance(spec, list):
-        return [str(n) for n in spec]
-    text = str(spec)
+        return [str(n).upper() for n in spec]
+    text = str(spec).strip().upper()
     if "-" in text:
-        low, high = (int(part) for part in text.split("-", 1))
-        return [str(n) for n in range(low, high + 1)]
+        low, high = (part.strip() for part in text.split("-", 1))
+        if low.isdigit() and high.isdigit():
+            return [str(n) for n in range(int(low), int(high) + 1)]
+        if len(low) == len(high) == 1 and "A" <= low <= high <= "Z":
+            return [chr(c) for c in range(ord(low), ord(high) + 1)]
+        raise ConfigError(f"楼号范围“{spec}”看不懂：应写成 1-4 或 A-C")
     return [text]
 
 

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from handlers.forms import Ask
 from nlu.entities import extract_choice, extract_location
 from storage.models import Building, Resident
+from storage.models.directory import building_label
 
 if TYPE_CHECKING:
     from storage.unit_of_work import UnitOfWork
@@ -55,11 +56,11 @@ def resolve(
         # 3号楼5单元 can only be the 3号楼 that has a 5单元: no need to ask.
         candidates = [b for b in candidates if not b.units or unit in b.units] or candidates
     if not candidates:
-        return Ask(f"没有找到{building}号楼，请再核对一下楼号，{EXAMPLE}")
+        return Ask(f"没有找到{building_label(building)}，请再核对一下楼号，{EXAMPLE}")
     if len(candidates) > 1:
         labels = tuple(f"{b.community.name}{b.label}" for b in candidates)
         return Ask(
-            f"有几个社区都有{building}号楼，请问是哪一个？",
+            f"有几个社区都有{building_label(building)}，请问是哪一个？",
             choices=labels,
             pending={"buildings": [b.id for b in candidates], "unit": unit, "room": room},
             clarifies=True,

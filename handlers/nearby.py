@@ -23,8 +23,8 @@ class NearestGrid:
 
     @property
     def buildings(self) -> str:
-        numbers = sorted((b.number for b in self.grid.buildings), key=lambda n: (len(n), n))
-        return "、".join(f"{n}号楼" for n in numbers[:6]) + ("等" if len(numbers) > 6 else "")
+        buildings = sorted(self.grid.buildings, key=lambda b: (len(b.number), b.number))
+        return "、".join(b.label for b in buildings[:6]) + ("等" if len(buildings) > 6 else "")
 
 
 def distance_m(a: tuple[float, float], b: tuple[float, float]) -> float:

@@ -51,14 +51,20 @@ def to_number(token: str) -> int | None:
 
 # 5-2-302, 5—2—302室: building, unit, room
 _DASHED = re.compile(rf"(?<![\d.:])(\d{{1,3}}){_SEP}(\d{{1,2}}){_SEP}(\d{{3,4}})(?![\d:])")
-# 3号楼, 3栋, 3幢, 3座, 3#楼, 十二号楼; a bare 3号 only when a unit follows (3号2单元); never 3楼 (a floor)
+# 3号楼, 3栋, 3幢, 3座, 3#楼, 十二号楼; a bare 3号 only when a unit follows (3号2单元); never 3楼 (a floor).
+# Towers named by a letter: A座, B栋, c幢 (the text is lower-cased by then; the building is "A").
 _BUILDING = re.compile(
     rf"(?<![\d{_CN_DIGITS}])({_NUM})\s*(?:号楼|号樓|栋楼|栋|棟|幢|座|#楼|#|号(?=\s*(?:{_NUM}|[东西南北中])\s*单元))"
+    r"|(?<![a-z])([a-z])\s*(?:座|栋楼|栋|棟|幢|号楼)"
 )
 # 2单元, 二单元, 东单元; in Shandong also 2门 (a door number before the room: 5号楼2门302)
 _UNIT = re.compile(rf"({_NUM}|[东西南北中])\s*(?:单元|门(?=\s*(?:的\s*)?(?:\d|[{_CN_DIGITS}]{{3}})))")
-_ROOM_AFTER_UNIT = re.compile(rf"\s*(?:的)?\s*({_NUM})\s*(?:室|号|户|房)?")
-_ROOM_AFTER_BUILDING = re.compile(rf"\s*(?:的)?\s*(\d{{3,4}}|[{_CN_DIGITS}]{{3,4}})\s*(?:室|号|户|房)?")
+# A floor said before the room (2单元5楼502, C座十二层1203) is skipped; a floor alone (2单元3楼) is not a room.
+_FLOOR_WORD = r"(?:楼(?![道梯])|层)"  # 5楼, 3楼下水道; not 502楼道 or 502楼梯
+_FLOOR = rf"(?:{_NUM}\s*{_FLOOR_WORD}\s*(?:的)?\s*)?"
+_NOT_FLOOR = rf"(?![\d{_CN_DIGITS}]|\s*{_FLOOR_WORD})"
+_ROOM_AFTER_UNIT = re.compile(rf"\s*(?:的)?\s*{_FLOOR}({_NUM}){_NOT_FLOOR}\s*(?:室|号|户|房)?")
+_ROOM_AFTER_BUILDING = re.compile(rf"\s*(?:的)?\s*{_FLOOR}(\d{{3,4}}|[{_CN_DIGITS}]{{3,4}}){_NOT_FLOOR}\s*(?:室|号|户|房)?")
 _ROOM_MARKED = re.compile(rf"(?<![\d{_CN_DIGITS}])(\d{{3,4}}|[{_CN_DIGITS}]{{3,5}})\s*(?:室|号房|房间|户)")
 _ROOM_ALONE = re.compile(r"^\s*(\d{3,4})\s*(?:室|号)?\s*$")
 
@@ -71,6 +77,8 @@ def _room(token: str) -> str | None:
 
 
 def _building(token: str) -> str | None:
+    if len(token) == 1 and "a" <= token <= "z":
+        return token.upper()
     value = to_number(token)
     if value is None or not 1 <= value <= 999:
         return None
@@ -96,7 +104,7 @@ def _location_spans(text: str) -> tuple[tuple[str | None, str | None, str | None
         spans.append(dashed.span())
     b = _BUILDING.search(text)
     if b and building is None:
-        building = _building(b[1])
+        building = _building(b[1] or b[2])
         if building is not None:
             spans.append(b.span())
     u = _UNIT.search(text)

@@ -35,6 +35,11 @@ class Grid(Base):
     buildings: Mapped[list["Building"]] = relationship(back_populates="grid")
 
 
+def building_label(number: str) -> str:
+    """How residents name a building: 3号楼, and a tower named by a letter A座."""
+    return f"{number}座" if number.isalpha() and number.isascii() else f"{number}号楼"
+
+
 class Building(Base):
     __tablename__ = "buildings"
     __table_args__ = (UniqueConstraint("community_id", "number"),)
@@ -42,7 +47,7 @@ class Building(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"), index=True)
     grid_id: Mapped[int] = mapped_column(ForeignKey("grids.id"), index=True)
-    number: Mapped[str] = mapped_column(String(10))  # "3": what residents say before 号楼
+    number: Mapped[str] = mapped_column(String(10))  # "3" (3号楼) or "A" (A座): what residents say
     units: Mapped[list] = mapped_column(default=list)  # ["1", "2", "3"] or ["东", "西"]
     floors: Mapped[int] = mapped_column(Integer, default=6)
     rooms_per_floor: Mapped[int] = mapped_column(Integer, default=2)
@@ -52,7 +57,7 @@ class Building(Base):
 
     @property
     def label(self) -> str:
-        return f"{self.number}号楼"
+        return building_label(self.number)
 
 
 class Team(Base):

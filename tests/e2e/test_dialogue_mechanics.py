@@ -50,6 +50,15 @@ def test_moving_house_changes_the_address_and_grid(wechat, services):
     assert "新世纪社区5号楼2单元301" in summary
 
 
+def test_a_resident_of_a_tower_named_by_a_letter_registers_with_it(wechat, services):
+    resident = chat(wechat, "o_mech_tower")
+
+    reply = resident.say("我住b座二单元十八楼一八零一")
+
+    assert "明眼泉社区B座2单元1801" in reply
+    assert resident_row(services, "o_mech_tower")["address"] == ("B", "2", "1801")
+
+
 def test_a_new_phone_number_is_kept(wechat, services):
     resident = register(wechat, "o_mech_phone", phone="13800000001")
 

@@ -24,6 +24,25 @@ def test_a_clear_report_is_created_at_once_and_says_how_to_undo_it(wechat, servi
     assert "已撤回" in undo and all_cases(services)[0]["state"] == "cancelled"
 
 
+def test_a_tower_named_by_a_letter_is_found_and_its_grid_gets_the_case(wechat, services):
+    resident = chat(wechat, "o_res_tower")
+
+    reply = resident.say("A座1单元15楼1502厨房水管漏水")  # the floor said before the room, as many do
+
+    [case] = all_cases(services)
+    assert (case["location"], case["grid"]) == ("A座1单元1502", "myq-3")
+    assert case["case_no"] in reply and "田师傅" in reply  # 明眼泉社区's engineering butler
+
+
+def test_a_tower_the_community_does_not_have_is_questioned_not_guessed(wechat, services):
+    resident = chat(wechat, "o_res_no_tower")
+
+    reply = resident.say("D座2单元801卫生间漏水")
+
+    assert "没有找到D座" in reply
+    assert all_cases(services) == []
+
+
 def test_the_registered_address_is_used_but_confirmed_first(wechat, services):
     resident = register(wechat, "o_res_default", "5号楼1单元202")
 

@@ -76,6 +76,8 @@ def test_the_demo_community_has_two_communities_six_grids_and_five_teams_each(da
             first = session.scalars(select(Community).order_by(Community.id)).first()
             numbers = {b.number for b in session.scalars(select(Building).where(Building.community_id == first.id))}
             assert {str(n) for n in range(1, 13)} <= numbers
+            towers = session.scalars(select(Building).where(Building.number.in_(["A", "B"]))).all()
+            assert sorted(b.label for b in towers) == ["A座", "B座"]  # config.yaml's "A-B"
             roles = {s.role for s in session.scalars(select(Staff))}
             assert {"grid_leader", "grid_worker", "building_leader", "butler", "volunteer", "mediator",
                     "community_staff", "street_staff", "department_staff"} <= roles
@@ -90,6 +92,17 @@ def test_a_person_listed_twice_with_different_roles_is_a_config_error(database_u
     engine = make_engine(database_url)
     try:
         with pytest.raises(ConfigError, match="出现两次"):
+            seed(make_session_factory(engine), config)
+    finally:
+        engine.dispose()
+
+
+def test_a_building_range_that_is_neither_numbers_nor_letters_is_a_config_error(database_url):
+    config = community_config()
+    config["communities"][0]["grids"][0]["buildings"][0]["numbers"] = "1-C"
+    engine = make_engine(database_url)
+    try:
+        with pytest.raises(ConfigError, match="1-C"):
             seed(make_session_factory(engine), config)
     finally:
         engine.dispose()

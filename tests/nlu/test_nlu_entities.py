@@ -36,6 +36,16 @@ from nlu.entities import (
         ("住三楼，电梯坏了", (None, None, None)),
         ("电梯坏了", (None, None, None)),
         ("501", (None, None, "501")),
+        # towers named by a letter
+        ("A座1单元302漏水", ("A", "1", "302")),
+        ("我住b栋", ("B", None, None)),
+        ("Ｃ座１５０２", ("C", None, "1502")),
+        ("B超做完了", (None, None, None)),
+        # a floor said before the room is skipped; a floor alone is not a room
+        ("3号楼2单元5楼502", ("3", "2", "502")),
+        ("C座十二层一二零三", ("C", None, "1203")),
+        ("2单元3楼下水道堵了", (None, "2", None)),
+        ("2单元502楼道灯不亮", (None, "2", "502")),
     ],
 )
 def test_locations_are_read_in_every_common_form(text, expected):
