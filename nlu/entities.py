@@ -10,7 +10,7 @@ import io
 import logging
 import math
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from nlu.normalise import Replacer, normalise
@@ -296,7 +296,7 @@ TIME_DIALECT = {
     "今儿个": "今天", "今儿": "今天", "今个": "今天", "明儿个": "明天", "明儿": "明天", "明个": "明天",
     "赶明儿": "明天", "后儿个": "后天", "后儿": "后天",
     "头午": "上午", "头晌": "上午", "上半晌": "上午", "前晌": "上午", "后晌": "下午", "过晌": "下午",
-    "下半晌": "下午", "晌午": "中午",
+    "下半晌": "下午", "下晌": "下午", "上晌": "上午", "晌午": "中午", "傍黑": "傍晚", "擦黑": "傍晚",
     "明早": "明天早上", "今早": "今天早上", "明晚": "明天晚上", "今晚上": "今天晚上", "今晚": "今天晚上",
     "礼拜天": "周日", "礼拜日": "周日", "星期天": "周日",
 }
@@ -305,7 +305,7 @@ _dialect = Replacer(TIME_DIALECT)
 _TIME_CUE = re.compile(
     r"今天|明天|后天|大后天|昨天|前天|周[一二三四五六日天末]|星期|礼拜|上午|下午|中午|晚上|早上|凌晨|傍晚|"
     rf"[{_CN_DIGITS}\d]\s*点|\d\s*[:：]\s*\d|下周|下个?星期|这周|本周|月底|月初|[{_CN_DIGITS}\d]\s*(?:号|日)(?!楼)|"
-    r"夜来|明儿|今儿|头午|后晌|过晌|明早|今早|明晚|今晚"
+    r"夜来|明儿|今儿|头午|[上下后过]晌|傍黑|擦黑|明早|今早|明晚|今晚"
 )
 _jionlp = None
 # jionlp's cost grows with the text it reads: it gets only the neighbourhood of the first time cue.
@@ -386,6 +386,24 @@ def _roll_bare_day_forward(resolved: datetime, phrase: str, following: str, base
     return resolved
 
 
+# A clock time said with no part of the day (三点半来, 明天两点): jionlp reads the morning's.
+_CLOCK = re.compile(rf"[{_CN_DIGITS}\d]\s*(?:点|时|[:：]\s*\d)")
+_DAY_PART = re.compile(r"凌晨|早|上午|中午|午|下午|傍晚|晚|夜|半夜|am|pm")
+AFTERNOON_BY_DEFAULT = range(1, 7)  # 1–6 o'clock unqualified means the afternoon: nobody books a visit at 3 am
+
+
+def _afternoon_if_meant(resolved: datetime, phrase: str, following: str, base: datetime) -> datetime:
+    """三点半来 said at 9:30 means 15:30; 八点来 said at 13:00 means 20:00 today, not this morning.
+    Kept as read when the message speaks of the past (十点报的修)."""
+    if not _CLOCK.search(phrase) or _DAY_PART.search(phrase) or not 1 <= resolved.hour <= 11:
+        return resolved
+    if _PAST_AFTER_DAY.match(following):
+        return resolved
+    if resolved.hour in AFTERNOON_BY_DEFAULT or (resolved < base and resolved.date() == base.date()):
+        return resolved + timedelta(hours=12)
+    return resolved
+
+
 def extract_time(text: str, now: datetime | None = None) -> datetime | None:
     """The first time phrase (明天下午三点, 周三上午, 今晚八点以后, 下周一) as an aware Asia/Shanghai datetime.
 
@@ -420,6 +438,7 @@ def extract_time(text: str, now: datetime | None = None) -> datetime | None:
                 phrase = item.get("text") or ""
                 offset = item.get("offset") or [0, 0]
                 following = masked[offset[1] :] if len(offset) == 2 else ""
+                resolved = _afternoon_if_meant(resolved, phrase, following, base)
                 return _roll_bare_day_forward(resolved, phrase, following, base)
         return None
     except Exception:  # jionlp raises on phrases it cannot read

@@ -83,6 +83,7 @@ def test_mainland_phone_numbers(text, expected):
         ("下周一", datetime(2026, 11, 30, 0, 0)),
         ("3号楼2单元501明天下午三点来修水管", datetime(2026, 11, 25, 15, 0)),
         ("夜来报的修咋还没人来", datetime(2026, 11, 23, 0, 0)),
+        ("下晌三点家里有人", datetime(2026, 11, 24, 15, 0)),  # Shandong 下晌 = 下午
     ],
 )
 def test_time_phrases_resolve_to_shanghai_datetimes(text, expected, now):
@@ -100,6 +101,21 @@ def test_time_phrases_resolve_to_shanghai_datetimes(text, expected, now):
     ],
 )
 def test_a_bare_day_of_the_month_already_past_means_next_month(text, expected, now):
+    assert extract_time(text, now) == expected.replace(tzinfo=SHANGHAI)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("五点来吧", datetime(2026, 11, 24, 17, 0)),  # nobody books a visit at 5 am
+        ("明天两点来修", datetime(2026, 11, 25, 14, 0)),
+        ("八点来", datetime(2026, 11, 24, 20, 0)),  # said at 15:30: this morning's 8 is gone
+        ("明天8点来", datetime(2026, 11, 25, 8, 0)),
+        ("凌晨三点停的水", datetime(2026, 11, 24, 3, 0)),  # the part of the day said wins
+        ("八点报的修", datetime(2026, 11, 24, 8, 0)),  # speaks of the past
+    ],
+)
+def test_a_clock_time_without_a_part_of_the_day_means_the_next_one_a_visit_could_be(text, expected, now):
     assert extract_time(text, now) == expected.replace(tzinfo=SHANGHAI)
 
 
