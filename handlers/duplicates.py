@@ -5,6 +5,7 @@ import re
 from typing import TYPE_CHECKING
 
 from handlers.case_lifecycle import OPEN_STATES
+from nlu.entities import without_location
 from storage.models import Case
 
 if TYPE_CHECKING:
@@ -20,7 +21,7 @@ _FILLER = re.compile(r"我家|俺家|家里|我们|俺们|请|麻烦|帮忙|一�
 
 
 def _pairs(text: str) -> set[str]:
-    core = _FILLER.sub("", _PLACE.sub("", text))
+    core = _FILLER.sub("", _PLACE.sub("", without_location(text)))
     return {core[i : i + 2] for i in range(len(core) - 1)} or ({core} if core else set())
 
 

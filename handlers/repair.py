@@ -9,7 +9,7 @@ from handlers.case_opening import open_and_route
 from handlers.forms import Ask, Form, Slot, register
 from handlers.turn import Outcome, Turn
 from nlu import CATEGORIES
-from nlu.entities import extract_choice
+from nlu.entities import extract_choice, without_location
 
 if TYPE_CHECKING:
     from storage.unit_of_work import UnitOfWork
@@ -33,7 +33,7 @@ _NO_PROBLEM_WORDS = re.compile(
 
 def describes_problem(text: str) -> bool:
     """True when the message says what is wrong, not only that something is."""
-    return len(_NO_PROBLEM_WORDS.sub("", text)) >= 2
+    return len(_NO_PROBLEM_WORDS.sub("", without_location(text))) >= 2
 
 
 def _fill_problem(turn: Turn, values: dict, asked: dict | None, uow: "UnitOfWork") -> dict | None:

@@ -141,6 +141,20 @@ def extract_location(text: str) -> tuple[str | None, str | None, str | None]:
         return (None, None, None)
 
 
+def without_location(text: str) -> str:
+    """The message, normalised, with the building, unit and room it names cut out: what else it says
+    (A座1单元302 alone says nothing else)."""
+    try:
+        text = normalise(text)[:MAX_TEXT]
+        keep = [True] * len(text)
+        for start, end in _location_spans(text)[1]:
+            keep[start:end] = [False] * (end - start)
+        return "".join(c for c, kept in zip(text, keep) if kept)
+    except Exception:  # never let a resident's message crash the dialogue
+        log.exception("nlu.entities location_failed")
+        return text
+
+
 # ── phone ───────────────────────────────────────────────────────────────────────────────────────
 
 _MOBILE = re.compile(r"(?<!\d)(?:\+?86[\s-]?)?(1[3-9]\d)[\s-]?(\d{4})[\s-]?(\d{4})(?!\d)")

@@ -34,6 +34,17 @@ def test_a_tower_named_by_a_letter_is_found_and_its_grid_gets_the_case(wechat, s
     assert case["case_no"] in reply and "田师傅" in reply  # 明眼泉社区's engineering butler
 
 
+def test_a_tower_address_alone_is_not_taken_for_the_problem(wechat, services):
+    resident = chat(wechat, "o_res_tower_first")
+    assert "维修的问题" in resident.click("REPAIR")
+
+    still = resident.say("B座2单元1801")
+    summary = resident.say("卫生间马桶堵了")
+
+    assert "维修的问题" in still
+    assert "B座2单元1801" in summary and "马桶堵了" in summary
+
+
 def test_a_tower_the_community_does_not_have_is_questioned_not_guessed(wechat, services):
     resident = chat(wechat, "o_res_no_tower")
 

@@ -73,6 +73,13 @@ def test_different_problems_or_different_homes_are_not_merged(wechat, services):
     assert [c["state"] for c in all_cases(services)] == ["dispatched"] * 3
 
 
+def test_two_problems_of_one_home_in_a_tower_named_by_a_letter_are_two_cases(wechat, services):
+    report(wechat.as_user("o_resident_wang"), "A座1单元302灯坏了")
+    report(wechat.as_user("o_resident_wang_son"), "A座1单元302漏水了")  # alike only in the address
+
+    assert [c["state"] for c in all_cases(services)] == ["dispatched"] * 2
+
+
 def test_a_push_wechat_refuses_for_good_is_shown_to_staff_and_a_busy_one_retried(wechat, services, wechat_api, clock, app, settings):
     report(wechat.as_user("o_resident_wang"), REPAIR)
     deliver_due(services)  # the engineer's assignment
