@@ -318,6 +318,8 @@ TIME_DIALECT = {
     "下半晌": "下午", "下晌": "下午", "上晌": "上午", "晌午": "中午", "傍黑": "傍晚", "擦黑": "傍晚",
     "明早": "明天早上", "今早": "今天早上", "明晚": "明天晚上", "今晚上": "今天晚上", "今晚": "今天晚上",
     "礼拜天": "周日", "礼拜日": "周日", "星期天": "周日",
+    # "eleven or twelve o'clock": jionlp reads 十一 as the National Day (1 October). 三四点 it reads as 三点.
+    "十一二点": "十一点", "十一、二点": "十一点", "十一十二点": "十一点",
 }
 _dialect = Replacer(TIME_DIALECT)
 # Only messages with one of these go to jionlp (imported on first use): keeps plain messages fast.
@@ -409,17 +411,24 @@ def _roll_bare_day_forward(resolved: datetime, phrase: str, following: str, base
 _CLOCK = re.compile(rf"[{_CN_DIGITS}\d]\s*(?:点|时|[:：]\s*\d)")
 _DAY_PART = re.compile(r"凌晨|早|上午|中午|午|下午|傍晚|晚|夜|半夜|am|pm")
 AFTERNOON_BY_DEFAULT = range(1, 7)  # 1–6 o'clock unqualified means the afternoon: nobody books a visit at 3 am
+LATEST_EVENING_VISIT = 21  # a morning hour already gone reads as the evening up to 21:00, later as tomorrow
 
 
 def _afternoon_if_meant(resolved: datetime, phrase: str, following: str, base: datetime) -> datetime:
-    """三点半来 said at 9:30 means 15:30; 八点来 said at 13:00 means 20:00 today, not this morning.
+    """三点半来 said at 9:30 means 15:30; 八点来 said at 13:00 means 20:00 today, not this morning; 十一点来
+    said at 15:30 (or 八点来 said at 21:30) means tomorrow morning, not 23:00.
     Kept as read when the message speaks of the past (十点报的修)."""
     if not _CLOCK.search(phrase) or _DAY_PART.search(phrase) or not 1 <= resolved.hour <= 11:
         return resolved
     if _PAST_AFTER_DAY.match(following):
         return resolved
-    if resolved.hour in AFTERNOON_BY_DEFAULT or (resolved < base and resolved.date() == base.date()):
+    if resolved.hour in AFTERNOON_BY_DEFAULT:
         return resolved + timedelta(hours=12)
+    if resolved < base and resolved.date() == base.date():
+        evening = resolved + timedelta(hours=12)
+        if evening > base and evening.hour <= LATEST_EVENING_VISIT:
+            return evening
+        return resolved + timedelta(days=1)
     return resolved
 
 

@@ -91,6 +91,12 @@ def test_time_phrases_resolve_to_shanghai_datetimes(text, expected, now):
     assert extract_time(text, now) == expected.replace(tzinfo=SHANGHAI)
 
 
+def test_a_morning_hour_said_late_in_the_evening_means_tomorrow_morning(now):
+    late = now.replace(hour=21, minute=30)
+    assert extract_time("八点来", late) == datetime(2026, 11, 25, 8, 0, tzinfo=SHANGHAI)
+    assert extract_time("八点来", now.replace(hour=19, minute=0)) == datetime(2026, 11, 24, 20, 0, tzinfo=SHANGHAI)
+
+
 @pytest.mark.parametrize(
     "text, expected",
     [
@@ -114,6 +120,10 @@ def test_a_bare_day_of_the_month_already_past_means_next_month(text, expected, n
         ("明天8点来", datetime(2026, 11, 25, 8, 0)),
         ("凌晨三点停的水", datetime(2026, 11, 24, 3, 0)),  # the part of the day said wins
         ("八点报的修", datetime(2026, 11, 24, 8, 0)),  # speaks of the past
+        ("十点来吧", datetime(2026, 11, 25, 10, 0)),  # not 22:00 tonight: tomorrow morning
+        ("十一二点来", datetime(2026, 11, 25, 11, 0)),  # "eleven or twelve", not 1 October (十一)
+        ("明天十一二点来修", datetime(2026, 11, 25, 11, 0)),
+        ("后天十一、二点", datetime(2026, 11, 26, 11, 0)),
     ],
 )
 def test_a_clock_time_without_a_part_of_the_day_means_the_next_one_a_visit_could_be(text, expected, now):
