@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from handlers.timezone import WEEKDAYS, local
 from nlu.entities import extract_time
@@ -41,6 +41,9 @@ def describe(at: datetime, text: str, now: datetime) -> str:
     at, today = local(at), local(now).date()
     days = (at.date() - today).days
     day = {0: "今天", 1: "明天", 2: "后天"}.get(days) or f"{at.month}月{at.day}日(周{WEEKDAYS[at.weekday()]})"
+    if "周末" in text and at.weekday() == 5:  # the weekend, read as its Saturday: show both days
+        sunday = at + timedelta(days=1)
+        day = f"周末({at.month}月{at.day}日、{'' if sunday.month == at.month else f'{sunday.month}月'}{sunday.day}日)"
     if _CLOCK.search(text):
         return f"{day}{at:%H:%M}"
     part = next((name for word, name in _PARTS if word in text), "")

@@ -432,6 +432,15 @@ def _afternoon_if_meant(resolved: datetime, phrase: str, following: str, base: d
     return resolved
 
 
+def _weekend_from_saturday(resolved: datetime, phrase: str, base: datetime) -> datetime:
+    """jionlp reads 周末 as its Sunday; a resident means the weekend, which starts on Saturday (or is
+    today, said on the Sunday)."""
+    if "周末" not in phrase or resolved.weekday() != 6:
+        return resolved
+    saturday = resolved - timedelta(days=1)
+    return saturday if saturday.date() >= base.date() else resolved
+
+
 def extract_time(text: str, now: datetime | None = None) -> datetime | None:
     """The first time phrase (明天下午三点, 周三上午, 今晚八点以后, 下周一) as an aware Asia/Shanghai datetime.
 
@@ -467,6 +476,7 @@ def extract_time(text: str, now: datetime | None = None) -> datetime | None:
                 offset = item.get("offset") or [0, 0]
                 following = masked[offset[1] :] if len(offset) == 2 else ""
                 resolved = _afternoon_if_meant(resolved, phrase, following, base)
+                resolved = _weekend_from_saturday(resolved, phrase, base)
                 return _roll_bare_day_forward(resolved, phrase, following, base)
         return None
     except Exception:  # jionlp raises on phrases it cannot read

@@ -54,6 +54,21 @@ def test_a_dispute_without_a_meeting_asks_who_and_where_when_it_does_not_say(wec
     assert kept["party"] == "对门的" and kept["mediation"] is False and "phone" not in kept
 
 
+def test_the_other_party_named_by_a_lettered_tower_is_kept_and_the_weekend_starts_on_saturday(wechat, services):
+    resident = register(wechat, "o_dis_tower", "B座2单元1801", phone="13800002323")
+
+    reply = resident.say("A座的王大爷天天在楼道里堆纸箱，说了也不听")
+    assert "对方是谁" not in reply and "当面调解" in reply
+    assert "什么时候方便" in resident.say("要")
+    summary = resident.say("周末上午")
+    assert "A座的王大爷" in summary and "周末(11月28日、29日)上午" in summary
+    resident.say("对")
+
+    [case] = all_cases(services)
+    kept = details(services, case["case_no"])
+    assert kept["party"] == "A座的王大爷" and kept["meeting_at"].startswith("2026-11-28")
+
+
 def test_an_errand_told_all_at_once_is_created_at_once_and_offered_to_the_grids_volunteers(wechat, services):
     resident = register(wechat, "o_err_once", phone="13800003333")
 

@@ -85,6 +85,8 @@ def test_mainland_phone_numbers(text, expected):
         ("3号楼2单元501明天下午三点来修水管", datetime(2026, 11, 25, 15, 0)),
         ("夜来报的修咋还没人来", datetime(2026, 11, 23, 0, 0)),
         ("下晌三点家里有人", datetime(2026, 11, 24, 15, 0)),  # Shandong 下晌 = 下午
+        ("周末来修吧", datetime(2026, 11, 28, 0, 0)),  # the weekend starts on Saturday (jionlp: Sunday)
+        ("下周末上午", datetime(2026, 12, 5, 7, 0)),
     ],
 )
 def test_time_phrases_resolve_to_shanghai_datetimes(text, expected, now):
