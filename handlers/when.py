@@ -14,6 +14,7 @@ _BEFORE = re.compile(r"(之前|以前|前)(?=$|[，,。.!！\s吧啊呀就])")
 _CLOCK = re.compile(r"[点:：]|\d{1,2}时")
 _PARTS = (("凌晨", "凌晨"), ("早上", "早上"), ("上午", "上午"), ("中午", "中午"), ("下午", "下午"),
           ("傍晚", "傍晚"), ("晚上", "晚上"), ("夜里", "晚上"), ("头午", "上午"), ("后晌", "下午"), ("过晌", "下午"))
+_SATURDAY = re.compile(r"周六|星期六|礼拜六")
 ASAP_WORDS = re.compile(r"越快越好|尽快|尽早|马上|立刻|立即|赶紧|急用|着急|现在就要|越早越好")
 ANYTIME_WORDS = re.compile(r"随时|都行|都可以|什么时候都|啥时候都|不急|不着急|哪天都|没关系")
 
@@ -41,7 +42,7 @@ def describe(at: datetime, text: str, now: datetime) -> str:
     at, today = local(at), local(now).date()
     days = (at.date() - today).days
     day = {0: "今天", 1: "明天", 2: "后天"}.get(days) or f"{at.month}月{at.day}日(周{WEEKDAYS[at.weekday()]})"
-    if "周末" in text and at.weekday() == 5:  # the weekend, read as its Saturday: show both days
+    if "周末" in text and at.weekday() == 5 and not _SATURDAY.search(text):  # the weekend from its Saturday
         sunday = at + timedelta(days=1)
         day = f"周末({at.month}月{at.day}日、{'' if sunday.month == at.month else f'{sunday.month}月'}{sunday.day}日)"
     if _CLOCK.search(text):

@@ -1,0 +1,28 @@
+"""How a time a resident gave is shown back to them in a summary."""
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from handlers import when
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+TUESDAY = datetime(2026, 11, 24, 15, 30, tzinfo=SHANGHAI)
+
+
+@pytest.mark.parametrize(
+    "said, now, shown",
+    [
+        ("周六上午", TUESDAY, "11月28日(周六)上午"),
+        ("周末上午", TUESDAY, "周末(11月28日、29日)上午"),  # both days, not only Sunday
+        ("下周末", TUESDAY, "周末(12月5日、6日)"),
+        ("周末", datetime(2026, 10, 27, 9, 0, tzinfo=SHANGHAI), "周末(10月31日、11月1日)"),
+        ("周末来吧", datetime(2026, 11, 29, 9, 0, tzinfo=SHANGHAI), "今天"),  # said on the Sunday
+        ("周六下午 周末都在家", TUESDAY, "11月28日(周六)下午"),  # the day said wins
+        ("明天十一二点", TUESDAY, "明天11:00"),
+    ],
+)
+def test_a_time_is_shown_back_as_the_resident_said_it(said, now, shown):
+    assert when.read(said, now).label == shown
