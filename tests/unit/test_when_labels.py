@@ -22,6 +22,10 @@ TUESDAY = datetime(2026, 11, 24, 15, 30, tzinfo=SHANGHAI)
         ("周末来吧", datetime(2026, 11, 29, 9, 0, tzinfo=SHANGHAI), "今天"),  # said on the Sunday
         ("周六下午 周末都在家", TUESDAY, "11月28日(周六)下午"),  # the day said wins
         ("明天十一二点", TUESDAY, "明天11:00"),
+        ("明天一大早", TUESDAY, "明天早上"),
+        ("大后儿个上午", TUESDAY, "11月27日(周五)上午"),  # Shandong 大后儿 = 大后天
+        ("今儿黑夜", TUESDAY, "今天晚上"),  # Shandong 黑夜 = 晚上
+        ("明黑夜来吧", TUESDAY, "明天晚上"),
     ],
 )
 def test_a_time_is_shown_back_as_the_resident_said_it(said, now, shown):
