@@ -9,6 +9,8 @@ from handlers import answers, case_followup, forms, locations, resident_slots, w
 from handlers.case_opening import open_and_route
 from handlers.forms import Form, Slot
 from handlers.turn import Outcome, Turn
+from nlu.entities import location_span
+from nlu.normalise import normalise
 
 if TYPE_CHECKING:
     from storage.unit_of_work import UnitOfWork
@@ -18,12 +20,12 @@ _NOISE = re.compile(
     r"你好|您好|在吗|请问|麻烦|帮忙|帮我|帮俺|俺|我们|我家|我要|我想|想要|想|需要|要|找人|找个人|来人|给|"
     r"调解|调节|矛盾|纠纷|评评理|主持公道|处理|一下|的|了|啊|呀|吧|呢|哈|嗯|[\s，。！？、,.!?~～]"
 )
-_PARTY = re.compile(
-    r"(?:楼上|楼下|对门|隔壁|对面|同楼|同单元|邻居|房东|租客|租户|物业|商户|门面|[\d一二三四五六七八九十]+号楼|"
-    r"[\d一二三四五六七八九十]+[楼栋幢]|(?<![A-Za-zＡ-Ｚａ-ｚ])[A-Za-zＡ-Ｚａ-ｚ][座栋幢]|\d{3,4})"
-    r"(?:的?\d{3,4})?(?:的?(?:邻居|住户|人家|租户|[\u4e00-\u9fa5]?(?:大爷|大妈|阿姨|大姐|大哥)|老[\u4e00-\u9fa5]|小[\u4e00-\u9fa5]|"
-    r"[\u4e00-\u9fa5]家))?"
-)
+# Who the other party is: a neighbour by relation or floor (楼上, 对门, 12楼), or by the address the
+# entity extractor reads (3号楼, A座, 5栋2单元), then who lives there (602的邻居, 的王大爷, 老李家).
+_RELATION = re.compile(r"楼上|楼下|对门|隔壁|对面|同楼|同单元|邻居|房东|租客|租户|物业|商户|门面|"
+                       r"[\d一二三四五六七八九十]+楼|\d{3,4}")
+_WHO = re.compile(r"(?:的?\d{3,4})?(?:的?(?:邻居|住户|人家|租户|[\u4e00-\u9fa5]?(?:大爷|大妈|阿姨|大姐|大哥)|"
+                  r"老[\u4e00-\u9fa5]|小[\u4e00-\u9fa5]|[\u4e00-\u9fa5]家))?")
 _WANTS_MEETING = re.compile(r"当面|见面|坐下来|面对面|调解|约.{0,4}谈|谈一谈|谈谈|评评理")
 _NO_MEETING = re.compile(r"不(用|要|想|必)(见面|当面|碰面|调解)|别(见面|当面)|不想见|你们.{0,4}(说|讲|沟通|劝)")
 
@@ -36,10 +38,21 @@ def _fill_what(turn: Turn, values: dict, asked: dict | None, uow: "UnitOfWork") 
     if not _describes(turn.text):
         return None
     found = {"what": turn.text.strip()}
-    party = _PARTY.search(turn.text)
+    party = _party(turn.text)
     if party and "party" not in values:
-        found["party"] = party.group(0)
+        found["party"] = party
     return found
+
+
+def _party(text: str) -> str | None:
+    """The other party as the resident named it, whichever of a relation or an address comes first."""
+    text = normalise(text)
+    relation = _RELATION.search(text)
+    spans = [span for span in (location_span(text), relation and relation.span()) if span]
+    if not spans:
+        return None
+    start, end = min(spans)
+    return text[start:end].upper() + _WHO.match(text, end).group(0)  # normalise lower-cased A座
 
 
 def _fill_party(turn: Turn, values: dict, asked: dict | None, uow: "UnitOfWork") -> dict | None:

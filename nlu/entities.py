@@ -141,6 +141,17 @@ def extract_location(text: str) -> tuple[str | None, str | None, str | None]:
         return (None, None, None)
 
 
+def location_span(text: str) -> tuple[int, int] | None:
+    """Where, in normalise(text), the building, unit and room the message names stand (first start to
+    last end); None when it names none."""
+    try:
+        spans = _location_spans(normalise(text)[:MAX_TEXT])[1]
+        return (min(s for s, _ in spans), max(e for _, e in spans)) if spans else None
+    except Exception:  # never let a resident's message crash the dialogue
+        log.exception("nlu.entities location_failed")
+        return None
+
+
 def without_location(text: str) -> str:
     """The message, normalised, with the building, unit and room it names cut out: what else it says
     (A座1单元302 alone says nothing else)."""
