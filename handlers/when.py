@@ -7,14 +7,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from handlers.timezone import WEEKDAYS, local
-from nlu.entities import extract_time
+from nlu.entities import extract_time, standard_time_words
 
 # jionlp reads "下午五点前" as the span from now until five: drop the 前 to get the deadline itself.
 _BEFORE = re.compile(r"(之前|以前|前)(?=$|[，,。.!！\s吧啊呀就])")
 _CLOCK = re.compile(r"[点:：]|\d{1,2}时")
-_PARTS = (("凌晨", "凌晨"), ("早上", "早上"), ("一早", "早上"), ("一大早", "早上"), ("清早", "早上"),
-          ("上午", "上午"), ("中午", "中午"), ("下午", "下午"), ("傍晚", "傍晚"), ("晚上", "晚上"), ("夜里", "晚上"),
-          ("黑夜", "晚上"), ("黑价", "晚上"), ("头午", "上午"), ("后晌", "下午"), ("过晌", "下午"))
+# Read on standard_time_words(text), so dialect (下晌, 今黑夜, 一大早) is shown as the standard word.
+_PARTS = (("凌晨", "凌晨"), ("早上", "早上"), ("上午", "上午"), ("中午", "中午"), ("下午", "下午"),
+          ("傍晚", "傍晚"), ("晚上", "晚上"), ("夜里", "晚上"))
 _SATURDAY = re.compile(r"周六|星期六|礼拜六")
 ASAP_WORDS = re.compile(r"越快越好|尽快|尽早|马上|立刻|立即|赶紧|急用|着急|现在就要|越早越好")
 ANYTIME_WORDS = re.compile(r"随时|都行|都可以|什么时候都|啥时候都|不急|不着急|哪天都|没关系")
@@ -48,7 +48,8 @@ def describe(at: datetime, text: str, now: datetime) -> str:
         day = f"周末({at.month}月{at.day}日、{'' if sunday.month == at.month else f'{sunday.month}月'}{sunday.day}日)"
     if _CLOCK.search(text):
         return f"{day}{at:%H:%M}"
-    part = next((name for word, name in _PARTS if word in text), "")
+    words = standard_time_words(text)
+    part = next((name for word, name in _PARTS if word in words), "")
     return day + part
 
 

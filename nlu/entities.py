@@ -329,16 +329,24 @@ TIME_DIALECT = {
     "头午": "上午", "头晌": "上午", "上半晌": "上午", "前晌": "上午", "后晌": "下午", "过晌": "下午",
     "下半晌": "下午", "下晌": "下午", "上晌": "上午", "晌午": "中午", "傍黑": "傍晚", "擦黑": "傍晚",
     "明早": "明天早上", "今早": "今天早上", "明晚": "明天晚上", "今晚上": "今天晚上", "今晚": "今天晚上",
-    "礼拜天": "周日", "礼拜日": "周日", "星期天": "周日",
+    "礼拜天": "周日", "礼拜日": "周日", "星期天": "周日", "一大早": "早上", "一早": "早上", "清早": "早上",
     # "eleven or twelve o'clock": jionlp reads 十一 as the National Day (1 October). 三四点 it reads as 三点.
     "十一二点": "十一点", "十一、二点": "十一点", "十一十二点": "十一点",
 }
 _dialect = Replacer(TIME_DIALECT)
+
+
+def standard_time_words(text: str) -> str:
+    """The message with the spoken and Shandong time words replaced by the standard ones the time
+    parser reads (下晌 -> 下午, 今黑夜 -> 今天晚上, 一大早 -> 早上)."""
+    return _dialect(normalise(text))
+
+
 # Only messages with one of these go to jionlp (imported on first use): keeps plain messages fast.
 _TIME_CUE = re.compile(
     r"今天|明天|后天|大后天|昨天|前天|周[一二三四五六日天末]|星期|礼拜|上午|下午|中午|晚上|早上|凌晨|傍晚|"
     rf"[{_CN_DIGITS}\d]\s*点|\d\s*[:：]\s*\d|下周|下个?星期|这周|本周|月底|月初|[{_CN_DIGITS}\d]\s*(?:号|日)(?!楼)|"
-    r"夜来|明儿|今儿|后儿|今黑|明黑|头午|[上下后过]晌|傍黑|擦黑|明早|今早|明晚|今晚"
+    r"夜来|明儿|今儿|后儿|今黑|明黑|头午|[上下后过]晌|傍黑|擦黑|明早|今早|明晚|今晚|一早|一大早|清早"
 )
 _jionlp = None
 # jionlp's cost grows with the text it reads: it gets only the neighbourhood of the first time cue.
@@ -469,7 +477,7 @@ def extract_time(text: str, now: datetime | None = None) -> datetime | None:
         spoken = _spoken_digits(text)
         for pattern in (_MOBILE, _LANDLINE, _CASE_NUMBER):
             spans += [m.span() for m in pattern.finditer(spoken)]
-        masked = _dialect(_mask(text, spans))
+        masked = standard_time_words(_mask(text, spans))
         cue = _TIME_CUE.search(masked)
         if not cue:
             return None

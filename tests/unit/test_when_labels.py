@@ -26,6 +26,8 @@ TUESDAY = datetime(2026, 11, 24, 15, 30, tzinfo=SHANGHAI)
         ("大后儿个上午", TUESDAY, "11月27日(周五)上午"),  # Shandong 大后儿 = 大后天
         ("今儿黑夜", TUESDAY, "今天晚上"),  # Shandong 黑夜 = 晚上
         ("明黑夜来吧", TUESDAY, "明天晚上"),
+        ("明天下晌", TUESDAY, "明天下午"),  # every dialect word the time parser knows is shown as standard
+        ("周三头晌", TUESDAY, "明天上午"),
     ],
 )
 def test_a_time_is_shown_back_as_the_resident_said_it(said, now, shown):
