@@ -132,6 +132,8 @@ def route(turn: Turn, uow: "UnitOfWork") -> Outcome:
         if outcome is not None:
             return _then_resume(turn, outcome, note)
     intent, _ = intended(turn)
+    if registration.only_an_address(turn.text):  # 我住B座2单元1801, with no form to take it
+        intent = "register"
     if intent is None and (guessed := guess.worth_asking(turn)) is not None:
         return _then_resume(turn, guess.ask(turn, uow, guessed), note)
     return _then_resume(turn, handler_for(intent)(turn, uow), note)

@@ -54,7 +54,7 @@ def test_db_upgrade_and_seed_each_work_on_their_own_and_seed_twice_changes_nothi
 @pytest.fixture
 def running_server(cli_env, interpreter):
     # `interpreter` trains the embedded model into the cache `linli run` reads (var/nlu-cache): on a fresh
-    # clone the server would otherwise train it itself (about 80 s) inside the 90 s it is given to answer.
+    # clone the server would otherwise train it itself (about 6 s) inside the 90 s it is given to answer.
     assert linli(cli_env, "db", "upgrade").returncode == 0
     assert linli(cli_env, "seed").returncode == 0
     server = subprocess.Popen(

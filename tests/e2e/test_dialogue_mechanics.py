@@ -59,6 +59,22 @@ def test_a_resident_of_a_tower_named_by_a_letter_registers_with_it(wechat, servi
     assert resident_row(services, "o_mech_tower")["address"] == ("B", "2", "1801")
 
 
+def test_an_address_alone_registers_but_an_address_answering_a_question_or_with_a_need_is_that_need(wechat, services):
+    """The NLU has no intent for 我住…; an address alone looks like a repair to it."""
+    newcomer = chat(wechat, "o_mech_only_address")
+    assert "哪一个" in newcomer.say("俺家住在五号楼一单元三零二")
+    assert resident_row(services, "o_mech_only_address")["form"] == "register"
+
+    answering = chat(wechat, "o_mech_answers_where")
+    assert "楼栋和房号" in answering.say("楼道里的灯坏了好几天了")
+    assert "哪一个" in answering.say("我家住3号楼2单元501")
+    assert resident_row(services, "o_mech_answers_where")["form"] == "repair"
+
+    reporting = chat(wechat, "o_mech_address_and_need")
+    reporting.say("我住3号楼2单元501 厨房水管漏水")
+    assert resident_row(services, "o_mech_address_and_need")["form"] == "repair"
+
+
 def test_a_new_phone_number_is_kept(wechat, services):
     resident = register(wechat, "o_mech_phone", phone="13800000001")
 

@@ -103,43 +103,59 @@ def test_the_exported_model_gives_the_same_probabilities_as_scikit_learn():
     labels = [e.intent for e in examples]
     probes = [featurizer.tokens(t) for t in ["电梯坏了", "楼上漏水不给修", "哈哈", "3号楼501", "帮我买药送上来", "！！！"]]
 
-    exported = fit_text_model(tokens, labels, 10.0, network=True)
+    exported = fit_text_model(tokens, labels, 3.0, temperature=4.0)
 
-    classes, expected = _scikit_learn_probabilities(tokens, labels, probes)
+    classes, expected = _scikit_learn_probabilities(tokens, labels, probes, temperature=4.0)
     assert list(exported.labels) == classes
     got = np.array([exported.probabilities(p) for p in probes])
-    np.testing.assert_allclose(got, expected, atol=1e-5)  # the network's weights are exported as float32
+    np.testing.assert_allclose(got, expected, atol=1e-9)
+    assert [classes[i] for i in got.argmax(axis=1)][:2] == ["repair", "dispute"]
 
 
 def test_a_two_label_model_gives_the_same_probabilities_as_scikit_learn():
-    """scikit-learn keeps one output column for two labels, in the regression and in the network alike."""
+    """scikit-learn keeps one score column for two labels; the export makes it a softmax over both."""
     tokens = [["电梯", "坏"], ["灯", "不亮"], ["电梯", "停"], ["灯", "黑"], ["电梯", "灯"]] * 5
     labels = ["elevator", "lighting", "elevator", "lighting", "elevator"] * 5
     probes = [["电梯", "坏"], ["灯"], ["不亮", "电梯"], ["水管"]]
 
-    exported = fit_text_model(tokens, labels, 10.0, network=True)
+    exported = fit_text_model(tokens, labels, 3.0, temperature=2.0)
 
-    classes, expected = _scikit_learn_probabilities(tokens, labels, probes)
+    classes, expected = _scikit_learn_probabilities(tokens, labels, probes, temperature=2.0)
     assert list(exported.labels) == classes == ["elevator", "lighting"]
     got = np.array([exported.probabilities(p) for p in probes])
-    np.testing.assert_allclose(got, expected, atol=1e-5)
+    np.testing.assert_allclose(got, expected, atol=1e-9)
     assert got[0][0] > 0.5 > got[1][0]
 
 
-def _scikit_learn_probabilities(tokens, labels, probes) -> tuple[list[str], np.ndarray]:
-    """What scikit-learn itself predicts: the mean of the regression's and the network's probabilities."""
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.linear_model import LogisticRegression
+def test_confidences_come_from_a_temperature_fitted_on_held_out_messages():
+    """A hotter softmax on the same margins: a model whose held-out margins are mostly right gets a temperature
+    above the lowest tried, and one trained on shuffled labels gets confidences no higher than chance needs."""
+    from nlu.embedded import TEMPERATURES, fit_temperature
 
-    from nlu.embedded import train_network
+    rng = np.random.default_rng(0)
+    gold = rng.integers(0, 3, size=300)
+    margins = rng.normal(0.0, 0.3, size=(300, 3))
+    margins[np.arange(300), gold] += 1.0  # the right label usually scores highest
+    sure = fit_temperature(margins, gold)
+    assert TEMPERATURES[0] < sure < TEMPERATURES[-1]
+
+    shuffled = rng.permutation(gold)
+    assert fit_temperature(margins, shuffled) < sure
+
+
+def _scikit_learn_probabilities(tokens, labels, probes, temperature) -> tuple[list[str], np.ndarray]:
+    """What scikit-learn itself scores, as a softmax of the SVM's margins times the temperature."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.svm import LinearSVC
 
     vectorizer = TfidfVectorizer(analyzer=lambda t: t, sublinear_tf=True)
     matrix = vectorizer.fit_transform(tokens)
-    regression = LogisticRegression(C=10.0, max_iter=5000, class_weight="balanced").fit(matrix, labels)
-    network = train_network(matrix, labels)
-    assert list(regression.classes_) == list(network.classes_)
-    probes_matrix = vectorizer.transform(probes)
-    return list(regression.classes_), (regression.predict_proba(probes_matrix) + network.predict_proba(probes_matrix)) / 2
+    svm = LinearSVC(C=3.0, class_weight="balanced", max_iter=20000, random_state=0).fit(matrix, labels)
+    margins = svm.decision_function(vectorizer.transform(probes))
+    if margins.ndim == 1:  # two labels: one margin, positive for the second
+        margins = np.stack([-margins / 2, margins / 2], axis=1)
+    scaled = np.exp(temperature * (margins - margins.max(axis=1, keepdims=True)))
+    return list(svm.classes_), scaled / scaled.sum(axis=1, keepdims=True)
 
 
 def test_an_unknown_backend_is_refused(settings):
