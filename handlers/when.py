@@ -13,8 +13,11 @@ from nlu.entities import extract_time, standard_time_words
 _BEFORE = re.compile(r"(之前|以前|前)(?=$|[，,。.!！\s吧啊呀就])")
 _CLOCK = re.compile(r"[点:：]|\d{1,2}时")
 # Read on standard_time_words(text), so dialect (下晌, 今黑夜, 一大早) is shown as the standard word.
-_PARTS = (("凌晨", "凌晨"), ("早上", "早上"), ("上午", "上午"), ("中午", "中午"), ("下午", "下午"),
-          ("傍晚", "傍晚"), ("晚上", "晚上"), ("夜里", "晚上"))
+# Each with the hours it covers: 明天上午不在家 下午来吧 resolves to 13:00, which is the 下午, not the 上午;
+# where several cover the hour, the one that begins latest.
+_PARTS = (("凌晨", "凌晨", range(0, 6)), ("早上", "早上", range(4, 10)), ("上午", "上午", range(6, 12)),
+          ("中午", "中午", range(11, 14)), ("下午", "下午", range(13, 19)), ("傍晚", "傍晚", range(16, 20)),
+          ("晚上", "晚上", range(17, 24)), ("夜里", "晚上", range(18, 24)))
 _SATURDAY = re.compile(r"周六|星期六|礼拜六")
 ASAP_WORDS = re.compile(r"越快越好|尽快|尽早|马上|立刻|立即|赶紧|急用|着急|现在就要|越早越好")
 ANYTIME_WORDS = re.compile(r"随时|都行|都可以|什么时候都|啥时候都|不急|不着急|哪天都|没关系")
@@ -49,7 +52,9 @@ def describe(at: datetime, text: str, now: datetime) -> str:
     if _CLOCK.search(text):
         return f"{day}{at:%H:%M}"
     words = standard_time_words(text)
-    part = next((name for word, name in _PARTS if word in words), "")
+    said = [(name, hours) for word, name, hours in _PARTS if word in words]
+    covering = [(hours.start, name) for name, hours in said if at.hour in hours]
+    part = max(covering)[1] if covering else said[0][0] if said else ""  # 18:00 is 晚上 rather than 下午
     return day + part
 
 

@@ -452,6 +452,26 @@ def _afternoon_if_meant(resolved: datetime, phrase: str, following: str, base: d
     return resolved
 
 
+# 周一 / 星期三 / 礼拜五 with nothing saying which week (not 上周一, 这周一, 下周一).
+_BARE_WEEKDAY = re.compile(r"(?<![上这本下])(?:周|星期|礼拜)[一二三四五六日天]")
+
+
+def _roll_weekday_forward(resolved: datetime, phrase: str, following: str, base: datetime) -> datetime:
+    """周一来吧 said on a Tuesday means next Monday; jionlp reads this week's, already gone. Kept in the past
+    when the message speaks of the past (周一报的修)."""
+    if not _BARE_WEEKDAY.search(phrase) or resolved.date() >= base.date() or _PAST_AFTER_DAY.match(following):
+        return resolved
+    return resolved + timedelta(days=7)
+
+
+# 周末不在家 / 明天家里没人 / 明天俺上班 / 明天不行: a time the resident rules out, said before the one they offer.
+_RULED_OUT = re.compile(
+    r"^\s*(?:我|俺|咱|我们|俺们|家里|家|屋里)?\s*(?:都|也|可)?\s*"
+    r"(?:不在家|不在|没人|没有人|不方便|不行|不中|没空|没时间|有事|出门|走不开|不得空|上班(?!前|之前|以前))"
+)
+_DAY_WORD = re.compile(r"今|明|后天|昨|前天|周|星期|礼拜|[号日]|月")
+
+
 def _weekend_from_saturday(resolved: datetime, phrase: str, base: datetime) -> datetime:
     """jionlp reads 周末 as its Sunday; a resident means the weekend, which starts on Saturday (or is
     today, said on the Sunday)."""
@@ -485,20 +505,30 @@ def extract_time(text: str, now: datetime | None = None) -> datetime | None:
         jio = _load_jionlp()
         with contextlib.redirect_stdout(io.StringIO()):
             found = jio.ner.extract_time(masked, time_base=base.replace(tzinfo=None), with_parsing=True)
+        ruled_out: datetime | None = None
         for item in found:
             detail = item.get("detail") or {}
             if detail.get("type") not in ("time_point", "time_span"):
                 continue
             start, end = (list(detail.get("time") or []) + [None, None])[:2]
             resolved = _parse_jionlp_time(start) or _parse_jionlp_time(end)
-            if resolved is not None:
-                phrase = item.get("text") or ""
-                offset = item.get("offset") or [0, 0]
-                following = masked[offset[1] :] if len(offset) == 2 else ""
-                resolved = _afternoon_if_meant(resolved, phrase, following, base)
-                resolved = _weekend_from_saturday(resolved, phrase, base)
-                return _roll_bare_day_forward(resolved, phrase, following, base)
-        return None
+            if resolved is None:
+                continue
+            phrase = item.get("text") or ""
+            offset = item.get("offset") or [0, 0]
+            following = masked[offset[1] :] if len(offset) == 2 else ""
+            resolved = _afternoon_if_meant(resolved, phrase, following, base)
+            resolved = _weekend_from_saturday(resolved, phrase, base)
+            resolved = _roll_weekday_forward(resolved, phrase, following, base)
+            resolved = _roll_bare_day_forward(resolved, phrase, following, base)
+            if resolved.date() >= base.date() and _RULED_OUT.match(following):
+                ruled_out = resolved  # and the next phrase, if any, is the time offered
+                continue
+            if ruled_out is not None and not _DAY_WORD.search(phrase):
+                # 明天上午不在家 下午来吧: the afternoon of that day
+                resolved = datetime.combine(ruled_out.date(), resolved.timetz())
+            return resolved
+        return None  # no time, or only one the resident ruled out (明天不在家)
     except Exception:  # jionlp raises on phrases it cannot read
         log.debug("nlu.entities time_unparsed")
         return None

@@ -116,6 +116,39 @@ def test_a_bare_day_of_the_month_already_past_means_next_month(text, expected, n
 @pytest.mark.parametrize(
     "text, expected",
     [
+        ("周一来吧", datetime(2026, 11, 30, 0, 0)),  # said on Tuesday: next Monday, not yesterday
+        ("礼拜一下午来修", datetime(2026, 11, 30, 13, 0)),
+        ("周二来吧", datetime(2026, 11, 24, 0, 0)),  # today is Tuesday
+        ("这周一", datetime(2026, 11, 23, 0, 0)),  # the week named is taken as said
+        ("周一报的修还没人来", datetime(2026, 11, 23, 0, 0)),  # speaks of the past
+    ],
+)
+def test_a_weekday_already_past_this_week_means_next_week(text, expected, now):
+    assert extract_time(text, now) == expected.replace(tzinfo=SHANGHAI)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("周末不在家 周一来吧", datetime(2026, 11, 30, 0, 0)),
+        ("明天家里没人 后天吧", datetime(2026, 11, 26, 0, 0)),
+        ("明天俺上班 周六来行吗", datetime(2026, 11, 28, 0, 0)),
+        ("明天上午不在家，下午来吧", datetime(2026, 11, 25, 13, 0)),  # the afternoon of the same day
+        ("明天上班前来一趟", datetime(2026, 11, 25, 0, 0)),  # before work is a time offered
+    ],
+)
+def test_a_time_the_resident_rules_out_gives_way_to_the_one_they_offer(text, expected, now):
+    assert extract_time(text, now) == expected.replace(tzinfo=SHANGHAI)
+
+
+def test_a_time_only_ruled_out_is_no_time(now):
+    assert extract_time("明天不在家", now) is None
+    assert extract_time("夜来没人来修", now) == datetime(2026, 11, 23, 0, 0, tzinfo=SHANGHAI)  # the past is a fact
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
         ("五点来吧", datetime(2026, 11, 24, 17, 0)),  # nobody books a visit at 5 am
         ("明天两点来修", datetime(2026, 11, 25, 14, 0)),
         ("八点来", datetime(2026, 11, 24, 20, 0)),  # said at 15:30: this morning's 8 is gone

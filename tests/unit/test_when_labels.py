@@ -28,6 +28,9 @@ TUESDAY = datetime(2026, 11, 24, 15, 30, tzinfo=SHANGHAI)
         ("明黑夜来吧", TUESDAY, "明天晚上"),
         ("明天下晌", TUESDAY, "明天下午"),  # every dialect word the time parser knows is shown as standard
         ("周三头晌", TUESDAY, "明天上午"),
+        ("明天上午不在家 下午来吧", TUESDAY, "明天下午"),  # the part of the day of the time offered
+        ("今天下午不在家 晚上来", datetime(2026, 11, 24, 9, 0, tzinfo=SHANGHAI), "今天晚上"),
+        ("周末不在家 周一来吧", TUESDAY, "11月30日(周一)"),
     ],
 )
 def test_a_time_is_shown_back_as_the_resident_said_it(said, now, shown):
