@@ -69,6 +69,21 @@ def test_the_other_party_named_by_a_lettered_tower_is_kept_and_the_weekend_start
     assert kept["party"] == "A座的王大爷" and kept["meeting_at"].startswith("2026-11-28")
 
 
+def test_a_mediation_time_the_resident_rules_out_is_not_booked(wechat, services):
+    resident = register(wechat, "o_dis_not_then", "3号楼2单元501", phone="13800002424")
+    resident.say("楼上天天半夜蹦跶，说了也不听")
+    assert "什么时候方便" in resident.say("要")
+
+    again = resident.say("明天不在家")  # not a time to book: asked again
+    assert "什么时候方便" in again and "方便时间" not in again
+    summary = resident.say("周末也不在家 周一下午吧")
+    assert "方便时间：11月30日(周一)下午" in summary
+    resident.say("对")
+
+    [case] = all_cases(services)
+    assert details(services, case["case_no"])["meeting_at"].startswith("2026-11-30T13:00")
+
+
 def test_an_errand_told_all_at_once_is_created_at_once_and_offered_to_the_grids_volunteers(wechat, services):
     resident = register(wechat, "o_err_once", phone="13800003333")
 
