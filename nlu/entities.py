@@ -336,10 +336,15 @@ TIME_DIALECT = {
 _dialect = Replacer(TIME_DIALECT)
 
 
+# "twelve or one o'clock" (十二点一点都行, 三点、四点, 十点半十一点): the first hour offered. jionlp reads none
+# of it, or 十一 as 1 October.
+_HOUR_PAIR = re.compile(rf"([{_CN_DIGITS}\d]{{1,3}}点半?)(?:或者|或|、|，|,)?[{_CN_DIGITS}\d]{{1,3}}点(?![{_CN_DIGITS}\d半钟])")
+
+
 def standard_time_words(text: str) -> str:
     """The message with the spoken and Shandong time words replaced by the standard ones the time
-    parser reads (下晌 -> 下午, 今黑夜 -> 今天晚上, 一大早 -> 早上)."""
-    return _dialect(normalise(text))
+    parser reads (下晌 -> 下午, 今黑夜 -> 今天晚上, 一大早 -> 早上, 十二点一点 -> 十二点)."""
+    return _HOUR_PAIR.sub(r"\1", _dialect(normalise(text)))
 
 
 # Only messages with one of these go to jionlp (imported on first use): keeps plain messages fast.
@@ -436,18 +441,18 @@ LATEST_EVENING_VISIT = 21  # a morning hour already gone reads as the evening up
 
 def _afternoon_if_meant(resolved: datetime, phrase: str, following: str, base: datetime) -> datetime:
     """三点半来 said at 9:30 means 15:30; 八点来 said at 13:00 means 20:00 today, not this morning; 十一点来
-    said at 15:30 (or 八点来 said at 21:30) means tomorrow morning, not 23:00.
+    said at 15:30 (or 八点来 said at 21:30) means tomorrow morning, not 23:00; 十二点来 or 三点来 said at
+    15:30 means tomorrow's, unless the day was named (今天十二点).
     Kept as read when the message speaks of the past (十点报的修)."""
-    if not _CLOCK.search(phrase) or _DAY_PART.search(phrase) or not 1 <= resolved.hour <= 11:
-        return resolved
-    if _PAST_AFTER_DAY.match(following):
+    if not _CLOCK.search(phrase) or _DAY_PART.search(phrase) or _PAST_AFTER_DAY.match(following) or resolved.hour == 0:
         return resolved
     if resolved.hour in AFTERNOON_BY_DEFAULT:
-        return resolved + timedelta(hours=12)
-    if resolved < base and resolved.date() == base.date():
+        resolved += timedelta(hours=12)
+    elif resolved.hour < 12 and resolved < base and resolved.date() == base.date():
         evening = resolved + timedelta(hours=12)
         if evening > base and evening.hour <= LATEST_EVENING_VISIT:
             return evening
+    if resolved < base and resolved.date() == base.date() and not _DAY_WORD.search(phrase):
         return resolved + timedelta(days=1)
     return resolved
 

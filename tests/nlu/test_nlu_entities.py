@@ -159,6 +159,12 @@ def test_a_time_only_ruled_out_is_no_time(now):
         ("十一二点来", datetime(2026, 11, 25, 11, 0)),  # "eleven or twelve", not 1 October (十一)
         ("明天十一二点来修", datetime(2026, 11, 25, 11, 0)),
         ("后天十一、二点", datetime(2026, 11, 26, 11, 0)),
+        ("十二点一点都行", datetime(2026, 11, 25, 12, 0)),  # said at 15:30: two hours offered, the first, tomorrow
+        ("明天两点三点都行", datetime(2026, 11, 25, 14, 0)),
+        ("十点半十一点", datetime(2026, 11, 25, 10, 30)),  # not 1 October (十一)
+        ("十二点来", datetime(2026, 11, 25, 12, 0)),  # today's noon is gone
+        ("三点来", datetime(2026, 11, 25, 15, 0)),  # so is today's 15:00
+        ("今天十二点", datetime(2026, 11, 24, 12, 0)),  # the day named is taken as said
     ],
 )
 def test_a_clock_time_without_a_part_of_the_day_means_the_next_one_a_visit_could_be(text, expected, now):
