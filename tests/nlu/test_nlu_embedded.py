@@ -128,8 +128,8 @@ def test_a_two_label_model_gives_the_same_probabilities_as_scikit_learn():
 
 
 def test_confidences_come_from_a_temperature_fitted_on_held_out_messages():
-    """A hotter softmax on the same margins: a model whose held-out margins are mostly right gets a temperature
-    above the lowest tried, and one trained on shuffled labels gets confidences no higher than chance needs."""
+    """Margins that usually pick the right label on held-out messages are sharpened (a temperature inside the
+    range tried); the same margins against shuffled labels, which they do not predict, are flattened more."""
     from nlu.embedded import TEMPERATURES, fit_temperature
 
     rng = np.random.default_rng(0)
