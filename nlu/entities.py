@@ -341,17 +341,36 @@ _dialect = Replacer(TIME_DIALECT)
 _HOUR_PAIR = re.compile(rf"([{_CN_DIGITS}\d]{{1,3}}点半?)(?:或者|或|、|，|,)?[{_CN_DIGITS}\d]{{1,3}}点(?![{_CN_DIGITS}\d半钟])")
 
 
+# Meals and the nap, as elderly residents give times (吃了晌午饭来吧): (part of the day, the hour a visit could
+# start). With a clock time after it (吃了午饭两点来) only the part of the day is kept.
+_MEALS = {
+    **dict.fromkeys(("吃了早饭", "吃完早饭", "吃过早饭", "早饭后", "早饭以后", "早饭之后"), ("上午", "八点")),
+    **dict.fromkeys(("吃了晌午饭", "吃完晌午饭", "晌午饭后", "吃了午饭", "吃完午饭", "吃过午饭", "午饭后", "午饭以后",
+                     "午饭之后", "吃了中午饭", "吃完中午饭", "中午饭后"), ("下午", "一点")),
+    **dict.fromkeys(("午休后", "午休以后", "午休完", "睡完午觉", "睡了午觉", "歇了晌", "歇完晌"), ("下午", "两点半")),
+    **dict.fromkeys(("吃了晚饭", "吃完晚饭", "吃过晚饭", "晚饭后", "晚饭以后", "晚饭之后", "吃了后晌饭", "后晌饭后"),
+                    ("晚上", "七点")),
+}
+_MEAL = re.compile("(" + "|".join(sorted(_MEALS, key=len, reverse=True)) + rf")(.{{0,4}}?[{_CN_DIGITS}\d]\s*点)?")
+
+
+def _meal_time(match: re.Match) -> str:
+    part, hour = _MEALS[match.group(1)]
+    return part + match.group(2) if match.group(2) else part + hour
+
+
 def standard_time_words(text: str) -> str:
     """The message with the spoken and Shandong time words replaced by the standard ones the time
     parser reads (下晌 -> 下午, 今黑夜 -> 今天晚上, 一大早 -> 早上, 十二点一点 -> 十二点)."""
-    return _HOUR_PAIR.sub(r"\1", _dialect(normalise(text)))
+    return _HOUR_PAIR.sub(r"\1", _dialect(_MEAL.sub(_meal_time, normalise(text))))
 
 
 # Only messages with one of these go to jionlp (imported on first use): keeps plain messages fast.
 _TIME_CUE = re.compile(
     r"今天|明天|后天|大后天|昨天|前天|周[一二三四五六日天末]|星期|礼拜|上午|下午|中午|晚上|早上|凌晨|傍晚|"
     rf"[{_CN_DIGITS}\d]\s*点|\d\s*[:：]\s*\d|下周|下个?星期|这周|本周|月底|月初|[{_CN_DIGITS}\d]\s*(?:号|日)(?!楼)|"
-    r"夜来|明儿|今儿|后儿|今黑|明黑|头午|[上下后过]晌|傍黑|擦黑|明早|今早|明晚|今晚|一早|一大早|清早"
+    r"夜来|明儿|今儿|后儿|今黑|明黑|头午|[上下后过]晌|傍黑|擦黑|明早|今早|明晚|今晚|一早|一大早|清早|"
+    r"[早午晚]饭|晌午|午休|午觉|歇.?晌"
 )
 _jionlp = None
 # jionlp's cost grows with the text it reads: it gets only the neighbourhood of the first time cue.

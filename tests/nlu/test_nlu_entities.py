@@ -141,6 +141,24 @@ def test_a_time_the_resident_rules_out_gives_way_to_the_one_they_offer(text, exp
     assert extract_time(text, now) == expected.replace(tzinfo=SHANGHAI)
 
 
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("明天吃了晌午饭来吧", datetime(2026, 11, 25, 13, 0)),  # after lunch
+        ("明天早饭后", datetime(2026, 11, 25, 8, 0)),
+        ("明天午休以后", datetime(2026, 11, 25, 14, 30)),
+        ("后天吃了晚饭以后来", datetime(2026, 11, 26, 19, 0)),
+        ("明天吃了午饭两点左右来", datetime(2026, 11, 25, 14, 0)),  # the hour said wins over the meal's
+    ],
+)
+def test_a_meal_or_the_nap_gives_the_hour_a_visit_could_start(text, expected, now):
+    assert extract_time(text, now) == expected.replace(tzinfo=SHANGHAI)
+
+
+def test_a_greeting_about_a_meal_is_no_time(now):
+    assert extract_time("晚饭吃了没", now) is None
+
+
 def test_a_time_only_ruled_out_is_no_time(now):
     assert extract_time("明天不在家", now) is None
     assert extract_time("夜来没人来修", now) == datetime(2026, 11, 23, 0, 0, tzinfo=SHANGHAI)  # the past is a fact

@@ -31,6 +31,8 @@ TUESDAY = datetime(2026, 11, 24, 15, 30, tzinfo=SHANGHAI)
         ("明天上午不在家 下午来吧", TUESDAY, "明天下午"),  # the part of the day of the time offered
         ("今天下午不在家 晚上来", datetime(2026, 11, 24, 9, 0, tzinfo=SHANGHAI), "今天晚上"),
         ("周末不在家 周一来吧", TUESDAY, "11月30日(周一)"),
+        ("明天吃了晌午饭来吧", TUESDAY, "明天下午"),  # no hour was said: none is shown
+        ("明天吃了午饭两点来", TUESDAY, "明天14:00"),
     ],
 )
 def test_a_time_is_shown_back_as_the_resident_said_it(said, now, shown):
