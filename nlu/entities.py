@@ -490,8 +490,8 @@ def _roll_weekday_forward(resolved: datetime, phrase: str, following: str, base:
 
 # 周末不在家 / 明天家里没人 / 明天俺上班 / 明天不行: a time the resident rules out, said before the one they offer.
 _RULED_OUT = re.compile(
-    r"^\s*(?:我|俺|咱|我们|俺们|家里|家|屋里)?\s*(?:都|也|可)?\s*"
-    r"(?:不在家|不在|没人|没有人|不方便|不行|不中|没空|没时间|有事|出门|走不开|不得空|上班(?!前|之前|以前))"
+    r"^\s*(?:我|俺|咱|我们|俺们|家里|家|屋里)?\s*(?:都|也|可)?\s*(?:要|得)?"
+    r"(?:不在家|不在|没人|没有人|不方便|不行|不中|没空|没时间|有事|走不开|不得空|(?:上班|出门)(?!前|之前|以前))"
 )
 _DAY_WORD = re.compile(r"今|明|后天|昨|前天|周|星期|礼拜|[号日]|月")
 

@@ -135,6 +135,8 @@ def test_a_weekday_already_past_this_week_means_next_week(text, expected, now):
         ("明天俺上班 周六来行吗", datetime(2026, 11, 28, 0, 0)),
         ("明天上午不在家，下午来吧", datetime(2026, 11, 25, 13, 0)),  # the afternoon of the same day
         ("明天上班前来一趟", datetime(2026, 11, 25, 0, 0)),  # before work is a time offered
+        ("明天出门之前来吧", datetime(2026, 11, 25, 0, 0)),
+        ("明天俺要出门 后天下午吧", datetime(2026, 11, 26, 13, 0)),
     ],
 )
 def test_a_time_the_resident_rules_out_gives_way_to_the_one_they_offer(text, expected, now):
