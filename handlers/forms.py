@@ -77,6 +77,8 @@ class Slot:
     yes_no: bool = False  # answered yes/no: 不用了 answers it instead of cancelling the form
     # A numbered question instead of `prompt`; an Outcome instead ends the form with that reply.
     question: Callable[[Turn, dict, "UnitOfWork"], "Ask | Outcome"] | None = None
+    # Said before the question asked again, instead of 抱歉，我没听明白 (明天不在家: 好的，明天不方便。)
+    not_filled: Callable[[Turn], "str | None"] | None = None
 
     def ask(self, turn: Turn, values: dict, uow: "UnitOfWork") -> "Ask | Outcome":
         return self.question(turn, values, uow) if self.question is not None else Ask(self.prompt)
@@ -260,7 +262,9 @@ def _next(form: Form, turn: Turn, uow: "UnitOfWork", data: dict, changed: set[st
     asked = form.slot(data.get("asking"))
     if asked is not None and asked.applies(values) and asked.name not in changed and not changed:
         if not asked.optional or asked.name not in data["asked"]:
-            return _ask(form, turn, data, asked.name, _same_question(data) or asked.ask(turn, values, uow), repeat=True)
+            excuse = asked.not_filled(turn) if asked.not_filled is not None else None
+            return _ask(form, turn, data, asked.name, _same_question(data) or asked.ask(turn, values, uow), repeat=True,
+                        excuse=excuse)
     _defaults(form, turn, uow, data)
     for slot in form.slots:
         if not slot.applies(values) or slot.name in values:
@@ -318,7 +322,7 @@ def _complete(form: Form, turn: Turn, uow: "UnitOfWork", data: dict) -> Outcome:
 
 
 def _ask(form: Form, turn: Turn, data: dict, slot_name: str, ask: Ask | Outcome, *, repeat: bool = False,
-         note: str = "") -> Outcome:
+         note: str = "", excuse: str | None = None) -> Outcome:
     if isinstance(ask, Outcome):  # the question cannot be asked (no meeting to choose from): stop here
         finish(turn)
         return Outcome(note + (ask.reply or ""))
@@ -333,7 +337,7 @@ def _ask(form: Form, turn: Turn, data: dict, slot_name: str, ask: Ask | Outcome,
     if slot_name not in data["asked"]:
         data["asked"].append(slot_name)
     _save(form, turn, data)
-    prefix = "抱歉，我没听明白。" if repeat and slot_name != CONFIRM else ""
+    prefix = (excuse or "抱歉，我没听明白。") if repeat and slot_name != CONFIRM else ""
     return Outcome(note + prefix + question)
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from handlers.timezone import WEEKDAYS, local
-from nlu.entities import extract_time, standard_time_words
+from nlu.entities import extract_time, ruled_out_time, standard_time_words
 
 # jionlp reads "下午五点前" as the span from now until five: drop the 前 to get the deadline itself.
 _BEFORE = re.compile(r"(之前|以前|前)(?=$|[，,。.!！\s吧啊呀就])")
@@ -39,6 +39,12 @@ def read(text: str, now: datetime, *, deadline: bool = False) -> When | None:
     if deadline and before:
         label += "前"
     return When(at, label)
+
+
+def refused(text: str, now: datetime) -> str | None:
+    """明天不在家 offers no time but says one that will not do: "好的，明天不方便。" to say before asking again."""
+    at = ruled_out_time(text, now)
+    return f"好的，{describe(at, text, now)}不方便。" if at is not None else None
 
 
 def describe(at: datetime, text: str, now: datetime) -> str:

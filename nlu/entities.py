@@ -509,12 +509,24 @@ def extract_time(text: str, now: datetime | None = None) -> datetime | None:
     """The first time phrase (明天下午三点, 周三上午, 今晚八点以后, 下周一) as an aware Asia/Shanghai datetime.
 
     A span resolves to its start (今晚八点以后 -> 20:00); relative phrases count from `now`. A bare day
-    of the month already past this month (3号 on the 24th) is next month's.
+    of the month already past this month (3号 on the 24th) is next month's. A time the resident rules out
+    (周末不在家) gives way to the next one; with none after it, there is no time.
     """
+    return _read_times(text, now)[0]
+
+
+def ruled_out_time(text: str, now: datetime | None = None) -> datetime | None:
+    """The time a message rules out when it offers none (明天不在家 -> tomorrow); None otherwise."""
+    offered, ruled_out = _read_times(text, now)
+    return ruled_out if offered is None else None
+
+
+def _read_times(text: str, now: datetime | None) -> tuple[datetime | None, datetime | None]:
+    """(the time offered, the last time ruled out before it)."""
     try:
         text = normalise(text)[:MAX_TEXT]
         if not _TIME_CUE.search(text):
-            return None
+            return None, None
         base = _shanghai_now(now)
         # jionlp reads the 3号 of 3号楼 and the digits of a phone number as dates: mask them first.
         _, spans = _location_spans(text)
@@ -524,7 +536,7 @@ def extract_time(text: str, now: datetime | None = None) -> datetime | None:
         masked = standard_time_words(_mask(text, spans))
         cue = _TIME_CUE.search(masked)
         if not cue:
-            return None
+            return None, None
         masked = masked[max(0, cue.start() - TIME_WINDOW_BEFORE) : cue.start() + TIME_WINDOW_AFTER]
         jio = _load_jionlp()
         with contextlib.redirect_stdout(io.StringIO()):
@@ -551,11 +563,11 @@ def extract_time(text: str, now: datetime | None = None) -> datetime | None:
             if ruled_out is not None and not _DAY_WORD.search(phrase):
                 # 明天上午不在家 下午来吧: the afternoon of that day
                 resolved = datetime.combine(ruled_out.date(), resolved.timetz())
-            return resolved
-        return None  # no time, or only one the resident ruled out (明天不在家)
+            return resolved, ruled_out
+        return None, ruled_out  # no time, or only one the resident ruled out (明天不在家)
     except Exception:  # jionlp raises on phrases it cannot read
         log.debug("nlu.entities time_unparsed")
-        return None
+        return None, None
 
 
 def extract_entities(text: str, now: datetime | None = None) -> Entities:

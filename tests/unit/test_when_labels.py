@@ -37,3 +37,11 @@ TUESDAY = datetime(2026, 11, 24, 15, 30, tzinfo=SHANGHAI)
 )
 def test_a_time_is_shown_back_as_the_resident_said_it(said, now, shown):
     assert when.read(said, now).label == shown
+
+
+def test_a_time_only_ruled_out_is_heard_as_such():
+    assert when.read("明天不在家", TUESDAY) is None
+    assert when.refused("明天不在家", TUESDAY) == "好的，明天不方便。"
+    assert when.refused("周六上午没人", TUESDAY) == "好的，11月28日(周六)上午不方便。"
+    assert when.refused("明天不在家 后天来吧", TUESDAY) is None  # a time was offered
+    assert when.refused("楼上又吵", TUESDAY) is None
