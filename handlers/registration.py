@@ -6,7 +6,7 @@ import logging
 import re
 from typing import TYPE_CHECKING
 
-from handlers import forms, locations, resident_slots
+from handlers import answers, forms, locations, resident_slots
 from handlers.assignment import ROLE_LABELS
 from handlers.forms import Form, Slot
 from handlers.turn import Outcome, Turn
@@ -20,15 +20,16 @@ log = logging.getLogger(__name__)
 ASK_ADDRESS = f"请告诉我您住哪儿，{locations.EXAMPLE}"
 # What is left of 我住B座2单元1801 / 俺家住在5栋302 / 我现在住3号楼 once the address is taken out.
 _ONLY_WHERE = re.compile(r"^(我|俺|咱)(们)?(家)?(现在|就|是)?(住|在)(在|的是)?$")
-_PUNCTUATION = re.compile(r"[\s,.!?，。！？、~～]+")
 WELCOME_ASK = "先告诉我您住哪儿吧（如“3号楼2单元501”），以后办事就不用再说了。不想说可回复“跳过”。"
 
 
 def only_an_address(text: str | None) -> bool:
     """The whole message says where the resident lives and asks for nothing: registration, whatever the NLU
     makes of it (it has no intent for this, and an address alone looks most like a repair to it)."""
-    rest = _PUNCTUATION.sub("", without_location(text or ""))
-    return rest != _PUNCTUATION.sub("", text or "") and bool(_ONLY_WHERE.match(rest))
+    if not text or ("住" not in text and "在" not in text):  # every message outside a form passes here: cheap first
+        return False
+    rest = answers.plain(without_location(text)).replace(" ", "")
+    return rest != answers.plain(text) and bool(_ONLY_WHERE.match(rest))
 
 
 def _slots(*, ask_phone: bool) -> tuple[Slot, ...]:

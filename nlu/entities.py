@@ -454,6 +454,7 @@ def _roll_bare_day_forward(resolved: datetime, phrase: str, following: str, base
 # A clock time said with no part of the day (三点半来, 明天两点): jionlp reads the morning's.
 _CLOCK = re.compile(rf"[{_CN_DIGITS}\d]\s*(?:点|时|[:：]\s*\d)")
 _DAY_PART = re.compile(r"凌晨|早|上午|中午|午|下午|傍晚|晚|夜|半夜|am|pm")
+_DAY_WORD = re.compile(r"今|明|后天|昨|前天|周|星期|礼拜|[号日]|月")  # the phrase names its day (今天十二点)
 AFTERNOON_BY_DEFAULT = range(1, 7)  # 1–6 o'clock unqualified means the afternoon: nobody books a visit at 3 am
 LATEST_EVENING_VISIT = 21  # a morning hour already gone reads as the evening up to 21:00, later as tomorrow
 
@@ -493,7 +494,6 @@ _RULED_OUT = re.compile(
     r"^\s*(?:我|俺|咱|我们|俺们|家里|家|屋里)?\s*(?:都|也|可)?\s*(?:要|得)?"
     r"(?:不在家|不在|没人|没有人|不方便|不行|不中|没空|没时间|有事|走不开|不得空|(?:上班|出门)(?!前|之前|以前))"
 )
-_DAY_WORD = re.compile(r"今|明|后天|昨|前天|周|星期|礼拜|[号日]|月")
 
 
 def _weekend_from_saturday(resolved: datetime, phrase: str, base: datetime) -> datetime:
