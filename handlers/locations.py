@@ -4,10 +4,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from handlers import answers
 from handlers.forms import Ask
-from nlu.entities import extract_choice, extract_location
+from nlu.entities import extract_choice, extract_location, to_number
 from storage.models import Building, Resident
-from storage.models.directory import building_label
+from storage.models.directory import building_label, unit_label
 
 if TYPE_CHECKING:
     from storage.unit_of_work import UnitOfWork
@@ -23,7 +24,7 @@ class Place:
 
     @property
     def label(self) -> str:
-        return self.building.label + (f"{self.unit}单元" if self.unit else "") + (self.room or "")
+        return self.building.label + (unit_label(self.unit) if self.unit else "") + (self.room or "")
 
     def as_values(self) -> dict:
         return {
@@ -69,10 +70,27 @@ def resolve(
 
 
 def checked(building: Building, unit: str | None, room: str | None) -> Place | Ask:
+    """The place, or "3号楼只有1单元、2单元，请问是几单元？" when the building has no such unit; the answer is read
+    by resolve_unit, keeping the building and room already said."""
     if unit and building.units and unit not in building.units:
-        names = "、".join(f"{u}单元" for u in building.units)
-        return Ask(f"{building.label}只有{names}，请问是几单元？")
+        names = "、".join(unit_label(u) for u in building.units)
+        return Ask(f"{building.label}只有{names}，请问是几单元？", pending={"unit_of": building.id, "room": room})
     return Place(building, unit, room)
+
+
+def resolve_unit(text: str, pending: dict, uow: "UnitOfWork") -> Place | Ask | None:
+    """Read the answer to "which unit?": 2单元, 2, 东 or a fresh unit and room; the room said before stays."""
+    building = uow.directory.building(pending["unit_of"])
+    if building is None:
+        return None
+    _, unit, room = extract_location(text)
+    if unit is None:  # 2, 二, 是东的
+        said = answers.plain(text).removeprefix("是").removesuffix("的").removesuffix("单元")
+        number = to_number(said)
+        unit = str(number) if number is not None else said
+        if unit not in building.units:
+            return None
+    return checked(building, unit, room or pending.get("room"))
 
 
 def resolve_choice(text: str, pending: dict, uow: "UnitOfWork") -> Place | None:

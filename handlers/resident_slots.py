@@ -23,6 +23,10 @@ def fill_location(turn: Turn, values: dict, asked: dict | None, uow: "UnitOfWork
         place = locations.resolve_choice(turn.text, asked, uow)
         if place is not None:
             return place.as_values()
+    if asked and asked.get("unit_of"):
+        place = locations.resolve_unit(turn.text, asked, uow)
+        if place is not None:
+            return place if isinstance(place, Ask) else place.as_values()
     building, unit, room = extract_location(turn.text)
     if building is None:
         building, unit, room = extract_location(answers.correction_rest(turn.text))

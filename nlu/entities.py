@@ -57,6 +57,8 @@ _BUILDING = re.compile(
     rf"(?<![\d{_CN_DIGITS}])({_NUM})\s*(?:号楼|号樓|栋楼|栋|棟|幢|座|#楼|#|号(?=\s*(?:{_NUM}|[东西南北中])\s*单元))"
     r"|(?<![a-z])([a-z])\s*(?:座|栋楼|栋|棟|幢|号楼)"
 )
+# 3号楼B座501, 3栋b座: a tower named by a letter inside a numbered building is read as its unit ("B")
+_TOWER_AFTER_BUILDING = re.compile(r"\s*(?:的)?\s*([a-z])\s*(?:座|栋|棟|幢)")
 # 3号楼2-501: unit and room joined by a dash right after the building
 _UNIT_ROOM_DASHED = re.compile(rf"\s*(\d{{1,2}}){_SEP}(\d{{3,4}})(?![\d:])")
 # 2单元, 二单元, 东单元; in Shandong also 2门 (a door number before the room: 5号楼2门302)
@@ -112,7 +114,11 @@ def _location_spans(text: str) -> tuple[tuple[str | None, str | None, str | None
     if b and building is not None and unit is None and (d := _UNIT_ROOM_DASHED.match(text, b.end())):
         unit, room = _unit(d[1]), _room(d[2])
         spans.append(d.span())
-    u = _UNIT.search(text)
+    u = None
+    if b and b[1] and building is not None and unit is None and (tower := _TOWER_AFTER_BUILDING.match(text, b.end())):
+        unit, u = tower[1].upper(), tower
+        spans.append(tower.span())
+    u = u or _UNIT.search(text)
     if u and unit is None:
         unit = _unit(u[1])
         if unit is not None:

@@ -7,7 +7,7 @@ from sqlalchemy import ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from storage.models.base import Base
-from storage.models.directory import Building, Community, Grid, Staff, Team
+from storage.models.directory import Building, Community, Grid, Staff, Team, unit_label
 from storage.models.residents import Resident
 
 
@@ -57,7 +57,7 @@ class Case(Base):
             return self.details.get("place", "") if self.details else ""
         parts = [self.building.label]
         if self.unit:
-            parts.append(f"{self.unit}单元")
+            parts.append(unit_label(self.unit))
         if self.room:
             parts.append(self.room)
         return "".join(parts)

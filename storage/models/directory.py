@@ -40,6 +40,11 @@ def building_label(number: str) -> str:
     return f"{number}座" if number.isalpha() and number.isascii() else f"{number}号楼"
 
 
+def unit_label(unit: str) -> str:
+    """2单元, 东单元, and a tower inside a numbered building by its letter: B座 (3号楼B座)."""
+    return f"{unit}座" if unit.isalpha() and unit.isascii() else f"{unit}单元"
+
+
 class Building(Base):
     __tablename__ = "buildings"
     __table_args__ = (UniqueConstraint("community_id", "number"),)

@@ -1,6 +1,7 @@
 """Repairs told over several messages, with corrections, defaults, pictures, voice and locations."""
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from storage.models import Case
@@ -52,6 +53,27 @@ def test_a_tower_the_community_does_not_have_is_questioned_not_guessed(wechat, s
 
     assert "没有找到D座" in reply
     assert all_cases(services) == []
+
+
+@pytest.mark.parametrize(
+    "report, answer, location",
+    [
+        ("3号楼5单元501厨房水管漏水", "二", "3号楼2单元501"),
+        ("3号楼B座501厨房水管漏水", "2单元", "3号楼2单元501"),  # a tower inside a numbered building
+        ("12号楼3单元602 厨房漏水", "东", "12号楼东单元602"),
+    ],
+)
+def test_a_unit_the_building_does_not_have_is_asked_about_and_the_room_said_is_kept(wechat, services, report, answer, location):
+    resident = register(wechat, "o_res_no_unit", "3号楼1单元101")  # the registered room must not creep in
+
+    question = resident.say(report)
+    summary = resident.say(answer)
+    resident.say("是的")
+
+    assert "只有" in question and "请问是几单元" in question
+    assert location in summary
+    [case] = all_cases(services)
+    assert case["location"] == location
 
 
 def test_the_registered_address_is_used_but_confirmed_first(wechat, services):

@@ -42,6 +42,10 @@ from nlu.entities import (
         ("我住b栋", ("B", None, None)),
         ("Ｃ座１５０２", ("C", None, "1502")),
         ("B超做完了", (None, None, None)),
+        # a tower inside a numbered building is its unit, and the room after it is kept
+        ("3号楼B座501", ("3", "B", "501")),
+        ("3栋b座15楼1503室", ("3", "B", "1503")),
+        ("5号楼的C座", ("5", "C", None)),
         # a floor said before the room is skipped; a floor alone is not a room
         ("3号楼2单元5楼502", ("3", "2", "502")),
         ("C座十二层一二零三", ("C", None, "1203")),
