@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from handlers.timezone import WEEKDAYS, local
-from nlu.entities import extract_time, ruled_out_time, standard_time_words
+from nlu.entities import read_time, ruled_out_time, standard_time_words
 
 # jionlp reads "下午五点前" as the span from now until five: drop the 前 to get the deadline itself.
 _BEFORE = re.compile(r"(之前|以前|前)(?=$|[，,。.!！\s吧啊呀就])")
@@ -30,15 +30,21 @@ class When:
 
 
 def read(text: str, now: datetime, *, deadline: bool = False) -> When | None:
-    """The time a message names, or None. With `deadline`, "五点前" means by five, shown as 17:00前."""
+    """The time a message names, or None. With `deadline`, "五点前" means by five, shown as 17:00前, and a
+    period (这周内, 月底前) means by its last day; otherwise a period is shown from its first day to its last."""
     before = bool(_BEFORE.search(text))
-    at = extract_time(_BEFORE.sub("", text), now)
-    if at is None:
+    found = read_time(_BEFORE.sub("", text), now)
+    if found is None:
         return None
-    label = describe(at, text, now)
+    if found.until is not None:
+        if deadline:
+            return When(found.until, f"{_day(found.until, now)}前")
+        start = now if before else found.at  # 月底前: from now on, not from the 25th
+        return When(start, f"{_day(start, now)}至{_day(found.until, now)}")
+    label = describe(found.at, text, now)
     if deadline and before:
         label += "前"
-    return When(at, label)
+    return When(found.at, label)
 
 
 def refused(text: str, now: datetime) -> str | None:
@@ -49,9 +55,8 @@ def refused(text: str, now: datetime) -> str | None:
 
 def describe(at: datetime, text: str, now: datetime) -> str:
     """The day as an elderly reader says it, with the hour only if the resident gave one."""
-    at, today = local(at), local(now).date()
-    days = (at.date() - today).days
-    day = {0: "今天", 1: "明天", 2: "后天"}.get(days) or f"{at.month}月{at.day}日(周{WEEKDAYS[at.weekday()]})"
+    at = local(at)
+    day = _day(at, now)
     if "周末" in text and at.weekday() == 5 and not _SATURDAY.search(text):  # the weekend from its Saturday
         sunday = at + timedelta(days=1)
         day = f"周末({at.month}月{at.day}日、{'' if sunday.month == at.month else f'{sunday.month}月'}{sunday.day}日)"
@@ -62,6 +67,12 @@ def describe(at: datetime, text: str, now: datetime) -> str:
     covering = [(hours.start, name) for name, hours in said if at.hour in hours]
     part = max(covering)[1] if covering else said[0][0] if said else ""  # 18:00 is 晚上 rather than 下午
     return day + part
+
+
+def _day(at: datetime, now: datetime) -> str:
+    at = local(at)
+    days = (at.date() - local(now).date()).days
+    return {0: "今天", 1: "明天", 2: "后天"}.get(days) or f"{at.month}月{at.day}日(周{WEEKDAYS[at.weekday()]})"
 
 
 def is_future(when: When | None, now: datetime) -> bool:

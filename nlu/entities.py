@@ -10,6 +10,7 @@ import io
 import logging
 import math
 import re
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -365,10 +366,29 @@ def _meal_time(match: re.Match) -> str:
     return part + match.group(2) if match.group(2) else part + hour
 
 
+# 过两天再来: in two days (jionlp reads only the length, 两天). 过几天 names no day and stays unread.
+_DAYS_LATER = re.compile(rf"过\s*([{_CN_DIGITS}\d]{{1,2}})\s*天(?!\s*[以之]?后)")
+
+
 def standard_time_words(text: str) -> str:
     """The message with the spoken and Shandong time words replaced by the standard ones the time
-    parser reads (下晌 -> 下午, 今黑夜 -> 今天晚上, 一大早 -> 早上, 十二点一点 -> 十二点)."""
-    return _HOUR_PAIR.sub(r"\1", _dialect(_MEAL.sub(_meal_time, normalise(text))))
+    parser reads (下晌 -> 下午, 今黑夜 -> 今天晚上, 一大早 -> 早上, 十二点一点 -> 十二点, 过两天 -> 两天后)."""
+    text = _HOUR_PAIR.sub(r"\1", _dialect(_MEAL.sub(_meal_time, normalise(text))))
+    return _DAYS_LATER.sub(r"\1天后", text)
+
+
+# 月底前 / 月初再来 / 等月中: a part of a month named without the month. jionlp reads it only with one
+# (这个月底); it is this month's unless that part is over (月初 said on the 24th is next month's).
+_BARE_MONTH_PART = re.compile(rf"(?<![个这本上下今\d{_CN_DIGITS}])月(初|中旬|中|底|末)")
+_MONTH_PART_LAST_DAY = {"初": 5, "中旬": 20, "中": 20, "底": 31, "末": 31}
+
+
+def _name_the_month(text: str, base: datetime) -> str:
+    def month(match: re.Match) -> str:
+        over = base.day > _MONTH_PART_LAST_DAY[match[1]]
+        return ("下个月" if over else "这个月") + match[1]
+
+    return _BARE_MONTH_PART.sub(month, text)
 
 
 # Only messages with one of these go to jionlp (imported on first use): keeps plain messages fast.
@@ -376,7 +396,8 @@ _TIME_CUE = re.compile(
     r"今天|明天|后天|大后天|昨天|前天|周[一二三四五六日天末]|星期|礼拜|上午|下午|中午|晚上|早上|凌晨|傍晚|"
     rf"[{_CN_DIGITS}\d]\s*点|\d\s*[:：]\s*\d|下周|下个?星期|这周|本周|月底|月初|[{_CN_DIGITS}\d]\s*(?:号|日)(?!楼)|"
     r"夜来|明儿|今儿|后儿|今黑|明黑|头午|[上下后过]晌|傍黑|擦黑|明早|今早|明晚|今晚|一早|一大早|清早|"
-    r"[早午晚]饭|晌午|午休|午觉|歇.?晌"
+    r"[早午晚]饭|晌午|午休|午觉|歇.?晌|月[底末中]|年底|"
+    rf"[{_CN_DIGITS}\d]\s*天\s*[以之]?后|过\s*[{_CN_DIGITS}\d]{{1,2}}\s*天"
 )
 _jionlp = None
 # jionlp's cost grows with the text it reads: it gets only the neighbourhood of the first time cue.
@@ -511,14 +532,30 @@ def _weekend_from_saturday(resolved: datetime, phrase: str, base: datetime) -> d
     return saturday if saturday.date() >= base.date() else resolved
 
 
+@dataclass(frozen=True)
+class TimeRead:
+    """A time a message offers: `at` its start; `until` the last moment of a period of several days
+    (这周内, 下个月初, 月底前), None for a day or an hour."""
+
+    at: datetime
+    until: datetime | None = None
+
+
+def read_time(text: str, now: datetime | None = None) -> TimeRead | None:
+    """The first time phrase offered, with the end of the period it names, if it names one (see extract_time)."""
+    return _read_times(text, now)[0]
+
+
 def extract_time(text: str, now: datetime | None = None) -> datetime | None:
     """The first time phrase (明天下午三点, 周三上午, 今晚八点以后, 下周一) as an aware Asia/Shanghai datetime.
 
     A span resolves to its start (今晚八点以后 -> 20:00); relative phrases count from `now`. A bare day
     of the month already past this month (3号 on the 24th) is next month's. A time the resident rules out
-    (周末不在家) gives way to the next one; with none after it, there is no time.
+    (周末不在家) gives way to the next one; with none after it, there is no time. A period already under
+    way (这周内, said on a Tuesday) starts today.
     """
-    return _read_times(text, now)[0]
+    offered = _read_times(text, now)[0]
+    return offered.at if offered else None
 
 
 def ruled_out_time(text: str, now: datetime | None = None) -> datetime | None:
@@ -527,7 +564,21 @@ def ruled_out_time(text: str, now: datetime | None = None) -> datetime | None:
     return ruled_out if offered is None else None
 
 
-def _read_times(text: str, now: datetime | None) -> tuple[datetime | None, datetime | None]:
+def _period(start: str, end: str, base: datetime) -> tuple[datetime | None, datetime | None]:
+    """(start, end) of the time jionlp read: the end only for a period of several days, whose start moves to
+    today when it is under way (这周内 said on a Tuesday) and is now when it is open (月底前: from -inf)."""
+    resolved, until = _parse_jionlp_time(start), _parse_jionlp_time(end)
+    if resolved is None:
+        if until is None or until < base or not start.startswith("-inf"):
+            return until, None
+        resolved = base
+    if until is None or until.date() <= resolved.date() or until < base:
+        return resolved, None
+    today = base.replace(hour=0, minute=0, second=0, microsecond=0)
+    return max(resolved, today), until
+
+
+def _read_times(text: str, now: datetime | None) -> tuple[TimeRead | None, datetime | None]:
     """(the time offered, the last time ruled out before it)."""
     try:
         text = normalise(text)[:MAX_TEXT]
@@ -539,7 +590,7 @@ def _read_times(text: str, now: datetime | None) -> tuple[datetime | None, datet
         spoken = _spoken_digits(text)
         for pattern in (_MOBILE, _LANDLINE, _CASE_NUMBER):
             spans += [m.span() for m in pattern.finditer(spoken)]
-        masked = standard_time_words(_mask(text, spans))
+        masked = _name_the_month(standard_time_words(_mask(text, spans)), base)
         cue = _TIME_CUE.search(masked)
         if not cue:
             return None, None
@@ -553,7 +604,7 @@ def _read_times(text: str, now: datetime | None) -> tuple[datetime | None, datet
             if detail.get("type") not in ("time_point", "time_span"):
                 continue
             start, end = (list(detail.get("time") or []) + [None, None])[:2]
-            resolved = _parse_jionlp_time(start) or _parse_jionlp_time(end)
+            resolved, until = _period(start or "", end or "", base)
             if resolved is None:
                 continue
             phrase = item.get("text") or ""
@@ -569,7 +620,7 @@ def _read_times(text: str, now: datetime | None) -> tuple[datetime | None, datet
             if ruled_out is not None and not _DAY_WORD.search(phrase):
                 # 明天上午不在家 下午来吧: the afternoon of that day
                 resolved = datetime.combine(ruled_out.date(), resolved.timetz())
-            return resolved, ruled_out
+            return TimeRead(resolved, until), ruled_out
         return None, ruled_out  # no time, or only one the resident ruled out (明天不在家)
     except Exception:  # jionlp raises on phrases it cannot read
         log.debug("nlu.entities time_unparsed")

@@ -101,6 +101,20 @@ def test_an_errand_told_all_at_once_is_created_at_once_and_offered_to_the_grids_
     assert {p["payload"]["template"] for p in outbox(services)} == {"errand_offered"}
 
 
+def test_an_errand_due_by_the_end_of_the_month_is_due_on_its_last_day(wechat, services):
+    resident = register(wechat, "o_err_month", "6号楼2单元302", phone="13800005555")
+
+    assert "什么时候要" in resident.say("帮俺去营业厅交一下电话费")
+    resident.say("月底前就行")  # said on 24 November
+    summary = resident.say("3")
+
+    assert "11月30日(周一)前" in summary
+    resident.say("是")
+    [case] = all_cases(services)
+    kept = details(services, case["case_no"])
+    assert (kept["due"], kept["due_at"]) == ("11月30日(周一)前", "2026-11-30T23:59:59+08:00")
+
+
 def test_an_errand_asks_only_for_what_is_missing_and_home_is_the_default_address(wechat, services):
     resident = register(wechat, "o_err_steps", "6号楼2单元302", phone="13800004444")
 

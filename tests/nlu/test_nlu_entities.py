@@ -15,6 +15,7 @@ from nlu.entities import (
     extract_phone,
     extract_rating,
     extract_time,
+    read_time,
 )
 
 
@@ -129,6 +130,26 @@ def test_a_bare_day_of_the_month_already_past_means_next_month(text, expected, n
 )
 def test_a_weekday_already_past_this_week_means_next_week(text, expected, now):
     assert extract_time(text, now) == expected.replace(tzinfo=SHANGHAI)
+
+
+@pytest.mark.parametrize(
+    "text, start, until",
+    [
+        ("这周内来就行", datetime(2026, 11, 24, 0, 0), datetime(2026, 11, 29, 23, 59, 59)),  # under way: from today
+        ("下个月初", datetime(2026, 12, 1, 0, 0), datetime(2026, 12, 5, 23, 59, 59)),
+        ("月底前能修好不", datetime(2026, 11, 24, 15, 30), datetime(2026, 11, 30, 23, 59, 59)),  # from now
+        ("月初再来吧", datetime(2026, 12, 1, 0, 0), datetime(2026, 12, 5, 23, 59, 59)),  # this month's is over
+        ("月中再说", datetime(2026, 12, 10, 0, 0), datetime(2026, 12, 20, 23, 59, 59)),
+        ("过两天再来", datetime(2026, 11, 26, 0, 0), None),  # a day, not a period
+        ("明天下午三点", datetime(2026, 11, 25, 15, 0), None),
+        ("这个月初报的修", datetime(2026, 11, 1, 0, 0), None),  # a period over: the past, as said
+    ],
+)
+def test_a_period_of_several_days_is_read_with_its_last_day(text, start, until, now):
+    found = read_time(text, now)
+    assert found.at == start.replace(tzinfo=SHANGHAI)
+    assert found.until == (until and until.replace(tzinfo=SHANGHAI))
+    assert extract_time(text, now) == found.at
 
 
 @pytest.mark.parametrize(

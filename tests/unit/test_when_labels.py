@@ -33,10 +33,28 @@ TUESDAY = datetime(2026, 11, 24, 15, 30, tzinfo=SHANGHAI)
         ("周末不在家 周一来吧", TUESDAY, "11月30日(周一)"),
         ("明天吃了晌午饭来吧", TUESDAY, "明天下午"),  # no hour was said: none is shown
         ("明天吃了午饭两点来", TUESDAY, "明天14:00"),
+        # a period: from its first day to its last
+        ("下个月初", TUESDAY, "12月1日(周二)至12月5日(周六)"),
+        ("这周内都行", TUESDAY, "今天至11月29日(周日)"),
+        ("月底前", TUESDAY, "今天至11月30日(周一)"),
+        ("过三天再来", TUESDAY, "11月27日(周五)"),
     ],
 )
 def test_a_time_is_shown_back_as_the_resident_said_it(said, now, shown):
     assert when.read(said, now).label == shown
+
+
+@pytest.mark.parametrize(
+    "said, shown, due",
+    [
+        ("月底前", "11月30日(周一)前", datetime(2026, 11, 30, 23, 59, 59, tzinfo=SHANGHAI)),
+        ("这周内", "11月29日(周日)前", datetime(2026, 11, 29, 23, 59, 59, tzinfo=SHANGHAI)),
+        ("下午五点前", "今天17:00前", datetime(2026, 11, 24, 17, 0, tzinfo=SHANGHAI)),
+    ],
+)
+def test_a_deadline_that_names_a_period_is_its_last_day(said, shown, due):
+    found = when.read(said, TUESDAY.replace(hour=10), deadline=True)
+    assert (found.label, found.at) == (shown, due)
 
 
 def test_a_time_only_ruled_out_is_heard_as_such():
