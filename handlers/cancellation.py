@@ -61,7 +61,8 @@ def withdraw_signup(turn: Turn, uow: "UnitOfWork") -> Outcome:
     seats = list(uow.meetings.signups_of(turn.resident.id, after=turn.now))
     day = when.read(turn.text, turn.now)
     if day is not None:
-        seats = [s for s in seats if local(s.meeting.starts_at).date() == local(day.at).date()]
+        first, last = day.days()
+        seats = [s for s in seats if first <= local(s.meeting.starts_at).date() <= last]
     if not seats:
         return Outcome("您没有要取消的议事会报名。回复“报名议事会”看看近期的议事会。")
     if len(seats) > 1:

@@ -101,7 +101,7 @@ def _fill_meeting(turn: Turn, values: dict, asked: dict | None, uow: "UnitOfWork
     day = when.read(turn.text, turn.now) if _NAMES_MEETING.search(turn.text) else None
     if not values.get("community_id"):
         # 周三的议事会 before we know the community: keep the day for when we do.
-        return {"meeting_day": local(day.at).date().isoformat()} if day is not None else None
+        return {"meeting_day": [d.isoformat() for d in day.days()]} if day is not None else None
     items = _coming(turn, values, uow)
     picked = None
     if asked is not None:
@@ -111,9 +111,12 @@ def _fill_meeting(turn: Turn, values: dict, asked: dict | None, uow: "UnitOfWork
         index = extract_choice(turn.text, len(ids)) if picked is None else None
         if index is not None:
             picked = next((i for i in items if i.meeting.id == ids[index - 1]), None)
-    wanted = local(day.at).date().isoformat() if day is not None else values.get("meeting_day")
+    wanted = [d.isoformat() for d in day.days()] if day is not None else values.get("meeting_day")
     if picked is None and wanted:
-        picked = next((i for i in items if local(i.meeting.starts_at).date().isoformat() == wanted), None)
+        first, last = (wanted, wanted) if isinstance(wanted, str) else wanted  # a day kept by an older release
+        # 周三的议事会: that day's; 下周的议事会: the one meeting of that week (with several, the list is shown)
+        within = [i for i in items if first <= local(i.meeting.starts_at).date().isoformat() <= last]
+        picked = within[0] if within and (len(within) == 1 or first == last) else None
     if picked is None:
         return None
     if picked.full:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from handlers.timezone import WEEKDAYS, local
 from nlu.entities import read_time, ruled_out_time, standard_time_words
@@ -27,6 +27,11 @@ ANYTIME_WORDS = re.compile(r"随时|都行|都可以|什么时候都|啥时候�
 class When:
     at: datetime
     label: str  # 11月28日(周六)上午 / 今天17:00前
+    until: datetime | None = None  # the last moment of a period offered (下周, 这个月底), None for a day or hour
+
+    def days(self) -> tuple[date, date]:
+        """The first and last day it covers (the same day unless it is a period)."""
+        return local(self.at).date(), local(self.until or self.at).date()
 
 
 def read(text: str, now: datetime, *, deadline: bool = False) -> When | None:
@@ -40,7 +45,7 @@ def read(text: str, now: datetime, *, deadline: bool = False) -> When | None:
         if deadline:
             return When(found.until, f"{_day(found.until, now)}前")
         start = now if before else found.at  # 月底前: from now on, not from the 25th
-        return When(start, f"{_day(start, now)}至{_day(found.until, now)}")
+        return When(start, f"{_day(start, now)}至{_day(found.until, now)}", found.until)
     label = describe(found.at, text, now)
     if deadline and before:
         label += "前"

@@ -66,6 +66,18 @@ def test_naming_the_day_picks_that_meeting_even_before_the_community_is_known(we
     assert resident_row(services, "o_meet_day")["community"] == "明眼泉社区"
 
 
+def test_naming_the_week_picks_that_weeks_meeting(wechat, services):
+    resident = register(wechat, "o_meet_week")
+
+    summary = resident.say("下周的议事会俺想去")  # said on Tuesday 24 November: the meeting of 2 December
+    resident.say("是")
+
+    assert "12月2日(周三)15:00 相约周三" in summary and "对吗" in summary
+    [signup] = rows(services, MeetingSignup)
+    with services.uow() as uow:
+        assert uow.meetings.get(signup.meeting_id).starts_at.isoformat().startswith("2026-12-02T07:00")
+
+
 def test_a_full_meeting_says_so_and_offers_the_next_one(wechat, services):
     seed_meetings(services.session_factory, services.settings.raw["meetings"], now=services.clock.now())
     set_capacity(services, "2026-11-25", 2)
@@ -222,3 +234,16 @@ def test_dont_cancel_my_signup_keeps_the_seats(wechat, services):
     assert "不取消" in reply and "已取消" not in reply
     [signup] = rows(services, MeetingSignup)
     assert signup.status != "cancelled"
+
+
+def test_not_going_next_week_gives_back_only_next_weeks_seats(wechat, services):
+    resident = signed_up_for_wednesday(wechat, "o_meet_two_weeks")
+    for text in ("下周三的议事会我也去", "是"):
+        resident.say(text)
+
+    reply = resident.say("下周的议事会不去了")
+
+    assert "已取消" in reply and "12月2日(周三)15:00" in reply
+    with services.uow() as uow:
+        kept = {uow.meetings.get(s.meeting_id).starts_at.date().isoformat(): s.status for s in rows(services, MeetingSignup)}
+    assert kept == {"2026-11-25": "confirmed", "2026-12-02": "cancelled"}
