@@ -36,6 +36,15 @@ _CORRECTION = re.compile(
 )
 
 
+_CORRECTION_OPENING = re.compile(r"^(?:不对|不是|错了|说错了|搞错了|写错了|打错了|更正|纠正)")
+
+
+def is_correction(text: str) -> bool:
+    """Whether the message opens with a correction word and goes on: 不对，是楼上往下漏 (不对 alone is a no)."""
+    text = _EDGES.sub("", normalise(text))
+    return bool(_CORRECTION_OPENING.match(text)) and correction_rest(text) != text
+
+
 def plain(text: str) -> str:
     """Lower case without edge punctuation: "算了！" -> "算了"."""
     return _EDGES.sub("", normalise(text))

@@ -74,6 +74,9 @@ def _fill_mediation(turn: Turn, values: dict, asked: dict | None, uow: "UnitOfWo
             return {"mediation": False}
         if answers.is_yes(text, turn.understanding) or answers.is_yes(head) or _WANTS_MEETING.search(text):
             return {"mediation": True}
+        offered = when.read(text, turn.now)
+        if when.is_future(offered, turn.now):  # 下周吧: yes, and when
+            return {"mediation": True, "meeting": offered.label, "meeting_at": offered.at.isoformat()}
         return None
     if re.search(r"约|当面|见面|坐下来|面对面", text):
         return {"mediation": True}

@@ -11,6 +11,7 @@ location message) or the form took several turns, it shows a summary and asks �
 """
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any, Callable
@@ -364,6 +365,9 @@ def _answer_confirmation(form: Form, turn: Turn, uow: "UnitOfWork", data: dict) 
     named = _slot_named(form, data["values"], turn.text)
     if named is not None:
         return _ask(form, turn, data, named.name, named.ask(turn, data["values"], uow))
+    added = _added_detail(form, turn, uow, data)
+    if added is not None:
+        return _next(form, turn, uow, data, {added}, note="好的，已补充。\n")
     said_no = answers.is_no(turn.text, turn.understanding)
     if said_no and form.no_reply is not None:
         finish(turn)
@@ -372,6 +376,25 @@ def _answer_confirmation(form: Form, turn: Turn, uow: "UnitOfWork", data: dict) 
         return _ask_fix(form, turn, data)
     return _ask(form, turn, data, CONFIRM, Ask(f"{summary(form, data['values'])}\n{form.confirm_question}"),
                 repeat=True)
+
+
+def _added_detail(form: Form, turn: Turn, uow: "UnitOfWork", data: dict) -> str | None:
+    """不对，是楼上往下漏 at the confirmation, filling no other slot: what the resident adds goes with the
+    description they gave (the form's free-text slot), so the worker reads both. Returns that slot's name."""
+    if not answers.is_correction(turn.text):
+        return None
+    values = data["values"]
+    slot = next((s for s in form.slots if s.free_text and s.applies(values) and values.get(s.name)), None)
+    if slot is None:
+        return None
+    rest = answers.correction_rest(turn.text)
+    result = slot.fill(dataclasses.replace(turn, text=rest), values, {}, uow)  # read as an answer to its question
+    detail = result.get(slot.name) if isinstance(result, dict) else None
+    if not detail or detail in values[slot.name]:
+        return None
+    values[slot.name] = f"{values[slot.name]}；{detail}"
+    data["sources"][slot.name] = "said"
+    return slot.name
 
 
 def _changed_note(changed: set[str]) -> str:

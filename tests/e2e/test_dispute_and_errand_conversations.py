@@ -84,6 +84,19 @@ def test_a_mediation_time_the_resident_rules_out_is_not_booked(wechat, services)
     assert details(services, case["case_no"])["meeting_at"].startswith("2026-11-30T13:00")
 
 
+def test_answering_whether_to_meet_with_a_time_means_yes_at_that_time(wechat, services):
+    resident = register(wechat, "o_dis_time_is_yes", "3号楼2单元501", phone="13800002525")
+    assert "当面调解吗" in resident.say("楼上装修吵得很 想找人调解一下")
+
+    summary = resident.say("下周吧")  # said on Tuesday 24 November
+
+    assert "当面调解：要" in summary and "方便时间：11月30日(周一)至12月6日(周日)" in summary
+    resident.say("对")
+    [case] = all_cases(services)
+    kept = details(services, case["case_no"])
+    assert (kept["mediation"], kept["meeting_at"][:10]) == (True, "2026-11-30")
+
+
 def test_an_errand_told_all_at_once_is_created_at_once_and_offered_to_the_grids_volunteers(wechat, services):
     resident = register(wechat, "o_err_once", phone="13800003333")
 

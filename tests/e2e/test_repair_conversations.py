@@ -76,6 +76,18 @@ def test_a_unit_the_building_does_not_have_is_asked_about_and_the_room_said_is_k
     assert case["location"] == location
 
 
+def test_a_correction_at_the_confirmation_that_fills_nothing_else_is_added_to_the_problem(wechat, services):
+    resident = register(wechat, "o_res_added", "3号楼1单元101")
+    resident.say("俺家漏水了")
+
+    corrected = resident.say("不对 是楼上往下漏")
+    resident.say("是")
+
+    assert corrected.startswith("好的，已补充。") and "问题：俺家漏水了；楼上往下漏" in corrected
+    [case] = all_cases(services)
+    assert (case["description"], case["location"]) == ("俺家漏水了；楼上往下漏", "3号楼1单元101")
+
+
 def test_the_registered_address_is_used_but_confirmed_first(wechat, services):
     resident = register(wechat, "o_res_default", "5号楼1单元202")
 
