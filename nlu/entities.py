@@ -379,7 +379,7 @@ def standard_time_words(text: str) -> str:
 
 # 月底前 / 月初再来 / 等月中: a part of a month named without the month. jionlp reads it only with one
 # (这个月底); it is this month's unless that part is over (月初 said on the 24th is next month's).
-_BARE_MONTH_PART = re.compile(rf"(?<![个这本上下今\d{_CN_DIGITS}])月(初|中旬|中|底|末)")
+_BARE_MONTH_PART = re.compile(rf"(?<![个这本上下今每正腊冬\d{_CN_DIGITS}])月(初|中旬|中|底|末)")  # not 每月底, 腊月底
 _MONTH_PART_LAST_DAY = {"初": 5, "中旬": 20, "中": 20, "底": 31, "末": 31}
 
 
