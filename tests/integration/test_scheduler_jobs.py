@@ -50,7 +50,10 @@ def set_next_run(services, job_id: str, at: datetime) -> None:
 
 
 def cron_spec(grace: int) -> JobSpec:
-    return JobSpec("made_up", "tests.support.jobs:record", CronTrigger(hour=8, minute=0, timezone="Asia/Shanghai"),
+    """A daily job whose own hour is half a day from now: the only run missed is the one a test sets (a fixed
+    08:00 made a real run fall inside the grace time whenever the suite ran between 08:00 and 10:00)."""
+    hour = (datetime.now(timezone.utc) + timedelta(hours=20)).hour  # 12 hours ahead in Shanghai (UTC+8)
+    return JobSpec("made_up", "tests.support.jobs:record", CronTrigger(hour=hour, minute=0, timezone="Asia/Shanghai"),
                    coalesce=True, misfire_grace_time=grace)
 
 
