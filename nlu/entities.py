@@ -394,9 +394,9 @@ def _name_the_month(text: str, base: datetime) -> str:
 # Only messages with one of these go to jionlp (imported on first use): keeps plain messages fast.
 _TIME_CUE = re.compile(
     r"今天|明天|后天|大后天|昨天|前天|周[一二三四五六日天末]|星期|礼拜|上午|下午|中午|晚上|早上|凌晨|傍晚|"
-    rf"[{_CN_DIGITS}\d]\s*点|\d\s*[:：]\s*\d|下周|下个?星期|这周|本周|月底|月初|[{_CN_DIGITS}\d]\s*(?:号|日)(?!楼)|"
+    rf"[{_CN_DIGITS}\d]\s*点|\d\s*[:：]\s*\d|下周|下个?星期|这周|本周|月[底初末中]|年底|[{_CN_DIGITS}\d]\s*(?:号|日)(?!楼)|"
     r"夜来|明儿|今儿|后儿|今黑|明黑|头午|[上下后过]晌|傍黑|擦黑|明早|今早|明晚|今晚|一早|一大早|清早|"
-    r"[早午晚]饭|晌午|午休|午觉|歇.?晌|月[底末中]|年底|"
+    r"[早午晚]饭|晌午|午休|午觉|歇.?晌|"
     rf"[{_CN_DIGITS}\d]\s*天\s*[以之]?后|过\s*[{_CN_DIGITS}\d]{{1,2}}\s*天"
 )
 _jionlp = None
