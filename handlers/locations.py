@@ -6,9 +6,9 @@ from typing import TYPE_CHECKING
 
 from handlers import answers
 from handlers.forms import Ask
-from nlu.entities import extract_choice, extract_location, to_number
+from nlu.entities import extract_choice, extract_location, read_unit
 from storage.models import Building, Resident
-from storage.models.directory import building_label, unit_label
+from storage.models.directory import building_label, place_label, unit_label
 
 if TYPE_CHECKING:
     from storage.unit_of_work import UnitOfWork
@@ -24,7 +24,7 @@ class Place:
 
     @property
     def label(self) -> str:
-        return self.building.label + (unit_label(self.unit) if self.unit else "") + (self.room or "")
+        return place_label(self.building, self.unit, self.room)
 
     def as_values(self) -> dict:
         return {
@@ -85,9 +85,7 @@ def resolve_unit(text: str, pending: dict, uow: "UnitOfWork") -> Place | Ask | N
         return None
     _, unit, room = extract_location(text)
     if unit is None:  # 2, 二, 是东的
-        said = answers.plain(text).removeprefix("是").removesuffix("的").removesuffix("单元")
-        number = to_number(said)
-        unit = str(number) if number is not None else said
+        unit = read_unit(answers.correction_rest(text).removesuffix("的"))
         if unit not in building.units:
             return None
     return checked(building, unit, room or pending.get("room"))

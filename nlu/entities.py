@@ -90,6 +90,11 @@ def _building(token: str) -> str | None:
     return str(value)
 
 
+def read_unit(token: str) -> str | None:
+    """A unit in normal form from a bare answer: "2", "二", "东" -> "2", "2", "东"; None if it is not one."""
+    return _unit((token or "").strip())
+
+
 def _unit(token: str) -> str | None:
     if token in "东西南北中":
         return token
@@ -115,11 +120,11 @@ def _location_spans(text: str) -> tuple[tuple[str | None, str | None, str | None
     if b and building is not None and unit is None and (d := _UNIT_ROOM_DASHED.match(text, b.end())):
         unit, room = _unit(d[1]), _room(d[2])
         spans.append(d.span())
-    u = None
-    if b and b[1] and building is not None and unit is None and (tower := _TOWER_AFTER_BUILDING.match(text, b.end())):
-        unit, u = tower[1].upper(), tower
+    tower = b and b[1] and building is not None and unit is None and _TOWER_AFTER_BUILDING.match(text, b.end())
+    if tower:
+        unit = tower[1].upper()
         spans.append(tower.span())
-    u = u or _UNIT.search(text)
+    u = tower or _UNIT.search(text)
     if u and unit is None:
         unit = _unit(u[1])
         if unit is not None:

@@ -7,7 +7,7 @@ from sqlalchemy import ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from storage.models.base import Base
-from storage.models.directory import Building, Community, Grid, Staff, Team, unit_label
+from storage.models.directory import Building, Community, Grid, Staff, Team, place_label
 from storage.models.residents import Resident
 
 
@@ -55,12 +55,7 @@ class Case(Base):
         """Short place for people and template keywords: 3号楼2单元501."""
         if self.building is None:
             return self.details.get("place", "") if self.details else ""
-        parts = [self.building.label]
-        if self.unit:
-            parts.append(unit_label(self.unit))
-        if self.room:
-            parts.append(self.room)
-        return "".join(parts)
+        return place_label(self.building, self.unit, self.room)
 
 
 class CaseEvent(Base):

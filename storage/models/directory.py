@@ -45,6 +45,11 @@ def unit_label(unit: str) -> str:
     return f"{unit}座" if unit.isalpha() and unit.isascii() else f"{unit}单元"
 
 
+def place_label(building: "Building", unit: str | None, room: str | None) -> str:
+    """3号楼2单元501, 3号楼B座501, A座1502: a place as residents and workers read it."""
+    return building.label + (unit_label(unit) if unit else "") + (room or "")
+
+
 class Building(Base):
     __tablename__ = "buildings"
     __table_args__ = (UniqueConstraint("community_id", "number"),)
