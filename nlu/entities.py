@@ -6,12 +6,13 @@ Both backends use them, and the dialogue calls them on answers inside forms.
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import logging
 import math
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from nlu.normalise import Replacer, normalise
@@ -396,6 +397,34 @@ def _name_the_month(text: str, base: datetime) -> str:
     return _BARE_MONTH_PART.sub(month, text)
 
 
+# 春节前 / 元旦那天 / 国庆后 without a year: jionlp takes this year's, which in November is past for all of them;
+# the next one is meant. 过年前 and 年后 are the Spring Festival's. Not 清明 (jionlp reads 明年清明 as this
+# year's) nor 除夕/腊八 (it gets their dates wrong): those stay as jionlp reads them.
+_FESTIVALS = r"元旦|春节|元宵节?|劳动节|五一(?=节|前|后|假|放假|期间|以|之|那)|端午节?|中秋节?|国庆节?"
+_AROUND_NEW_YEAR = rf"过年(?=$|[前后，,。\s吧]|[以之][前后]|期间|的时候|那)|(?<![\d{_CN_DIGITS}几多半去今明前后这那过新拜每当同])年(?=[前后]|[以之][前后])"
+_FESTIVAL = re.compile(rf"(?<![年\d{_CN_DIGITS}])({_FESTIVALS})|{_AROUND_NEW_YEAR}")  # no year said
+
+
+@functools.lru_cache(maxsize=64)
+def _festival_day(name: str, year: int) -> date | None:
+    """The day of a festival in a year (春节 2027 -> 6 February), as jionlp knows it."""
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            found = _load_jionlp().parse_time(f"{year}年{name}", time_base=datetime(year, 1, 1))
+        return datetime.strptime(found["time"][0], "%Y-%m-%d %H:%M:%S").date()
+    except Exception:  # a name jionlp does not know
+        return None
+
+
+def _name_the_year(text: str, base: datetime) -> str:
+    def year(match: re.Match) -> str:
+        name = match[1] or "春节"  # 过年前, 年后
+        day = _festival_day(name, base.year)
+        return ("明年" if day is not None and day < base.date() else "") + name
+
+    return _FESTIVAL.sub(year, text)
+
+
 # Only messages with one of these go to jionlp (imported on first use): keeps plain messages fast.
 _TIME_CUE = re.compile(
     r"今天|明天|后天|大后天|昨天|前天|周[一二三四五六日天末]|星期|礼拜|上午|下午|中午|晚上|早上|凌晨|傍晚|"
@@ -403,6 +432,7 @@ _TIME_CUE = re.compile(
     r"夜来|明儿|今儿|后儿|今黑|明黑|头午|[上下后过]晌|傍黑|擦黑|明早|今早|明晚|今晚|一早|一大早|清早|"
     r"[早午晚]饭|晌午|午休|午觉|歇.?晌|"
     rf"[{_CN_DIGITS}\d]\s*天\s*[以之]?后|过\s*[{_CN_DIGITS}\d]{{1,2}}\s*天"
+    + f"|{_FESTIVALS}|{_AROUND_NEW_YEAR}"
 )
 _jionlp = None
 # jionlp's cost grows with the text it reads: it gets only the neighbourhood of the first time cue.
@@ -599,7 +629,7 @@ def _read_times(text: str, now: datetime | None) -> tuple[TimeRead | None, datet
         cue = _TIME_CUE.search(masked)
         if not cue:
             return None, None
-        masked = masked[max(0, cue.start() - TIME_WINDOW_BEFORE) : cue.start() + TIME_WINDOW_AFTER]
+        masked = _name_the_year(masked[max(0, cue.start() - TIME_WINDOW_BEFORE) : cue.start() + TIME_WINDOW_AFTER], base)
         jio = _load_jionlp()
         with contextlib.redirect_stdout(io.StringIO()):
             found = jio.ner.extract_time(masked, time_base=base.replace(tzinfo=None), with_parsing=True)

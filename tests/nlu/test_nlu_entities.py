@@ -153,6 +153,31 @@ def test_a_period_of_several_days_is_read_with_its_last_day(text, start, until, 
 
 
 @pytest.mark.parametrize(
+    "text, start, until",
+    [
+        # said on 24 November 2026: this year's are over, next year's are meant
+        ("春节前帮俺买副对联", datetime(2026, 11, 24, 15, 30), datetime(2027, 2, 6, 23, 59, 59)),
+        ("过年前能修好不", datetime(2026, 11, 24, 15, 30), datetime(2027, 2, 6, 23, 59, 59)),
+        ("年前给俺送袋面", datetime(2026, 11, 24, 15, 30), datetime(2027, 2, 6, 23, 59, 59)),
+        ("元旦前", datetime(2026, 11, 24, 15, 30), datetime(2027, 1, 1, 23, 59, 59)),
+        ("元旦以后再来吧", datetime(2027, 1, 1, 0, 0), None),
+        ("国庆节那天", datetime(2027, 10, 1, 0, 0), None),
+        ("中秋节前", datetime(2026, 11, 24, 15, 30), datetime(2027, 9, 15, 23, 59, 59)),
+        # a year said is kept, even a past one
+        ("去年春节修过一回", datetime(2025, 1, 29, 0, 0), None),
+    ],
+)
+def test_a_festival_named_without_a_year_is_the_next_one(text, start, until, now):
+    found = read_time(text, now)
+    assert (found.at, found.until) == (start.replace(tzinfo=SHANGHAI), until and until.replace(tzinfo=SHANGHAI))
+
+
+@pytest.mark.parametrize("text", ["三年前报过一回", "一年后再说", "过年好", "五一二室漏水"])
+def test_years_and_greetings_are_not_festival_times(text, now):
+    assert read_time(text, now) is None
+
+
+@pytest.mark.parametrize(
     "text, expected",
     [
         ("周末不在家 周一来吧", datetime(2026, 11, 30, 0, 0)),

@@ -50,6 +50,8 @@ def test_a_time_is_shown_back_as_the_resident_said_it(said, now, shown):
         ("月底前", "11月30日(周一)前", datetime(2026, 11, 30, 23, 59, 59, tzinfo=SHANGHAI)),
         ("这周内", "11月29日(周日)前", datetime(2026, 11, 29, 23, 59, 59, tzinfo=SHANGHAI)),
         ("下午五点前", "今天17:00前", datetime(2026, 11, 24, 17, 0, tzinfo=SHANGHAI)),
+        ("春节前", "2月6日(周六)前", datetime(2027, 2, 6, 0, 0, tzinfo=SHANGHAI)),  # next year's
+        ("过年前", "2月6日(周六)前", datetime(2027, 2, 6, 0, 0, tzinfo=SHANGHAI)),
     ],
 )
 def test_a_deadline_that_names_a_period_is_its_last_day(said, shown, due):
