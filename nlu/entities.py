@@ -399,7 +399,7 @@ def _name_the_month(text: str, base: datetime) -> str:
 
 # 春节前 / 元旦那天 / 国庆后 without a year: jionlp takes this year's, which in November is past for all of them;
 # the next one is meant. 过年前 and 年后 are the Spring Festival's. Not 清明 (jionlp reads 明年清明 as this
-# year's) nor 除夕/腊八 (it gets their dates wrong): those stay as jionlp reads them.
+# year's) nor 除夕/腊八 (it gets their dates wrong): those are no time cue and give no time.
 _FESTIVALS = r"元旦|春节|元宵节?|劳动节|五一(?=节|前|后|假|放假|期间|以|之|那)|端午节?|中秋节?|国庆节?"
 _AROUND_NEW_YEAR = rf"过年(?=$|[前后，,。\s吧]|[以之][前后]|期间|的时候|那)|(?<![\d{_CN_DIGITS}几多半去今明前后这那过新拜每当同])年(?=[前后]|[以之][前后])"
 _FESTIVAL = re.compile(rf"(?<![年\d{_CN_DIGITS}])({_FESTIVALS})|{_AROUND_NEW_YEAR}")  # no year said
