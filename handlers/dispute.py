@@ -72,11 +72,11 @@ def _fill_mediation(turn: Turn, values: dict, asked: dict | None, uow: "UnitOfWo
         head = answers.first_clause(text)
         if answers.is_no(text, turn.understanding) or answers.is_no(head):
             return {"mediation": False}
+        offered = when.read(text, turn.now)
+        if when.is_future(offered, turn.now):  # 下周吧 / 行 周六上午: yes, and when
+            return {"mediation": True, "meeting": offered.label, "meeting_at": offered.at.isoformat()}
         if answers.is_yes(text, turn.understanding) or answers.is_yes(head) or _WANTS_MEETING.search(text):
             return {"mediation": True}
-        offered = when.read(text, turn.now)
-        if when.is_future(offered, turn.now):  # 下周吧: yes, and when
-            return {"mediation": True, "meeting": offered.label, "meeting_at": offered.at.isoformat()}
         return None
     if re.search(r"约|当面|见面|坐下来|面对面", text):
         return {"mediation": True}

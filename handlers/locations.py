@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from handlers import answers
 from handlers.forms import Ask
-from nlu.entities import extract_choice, extract_location, read_unit
+from nlu.entities import extract_choice, extract_location, read_unit, without_location
 from storage.models import Building, Resident
 from storage.models.directory import building_label, place_label, unit_label
 
@@ -14,6 +14,11 @@ if TYPE_CHECKING:
     from storage.unit_of_work import UnitOfWork
 
 EXAMPLE = "例如：3号楼2单元501"
+
+
+def only_a_place(text: str) -> bool:
+    """6号楼2单元302 and nothing else: an answer to "where?", not a request (the NLU may read it as a repair)."""
+    return any(extract_location(text)) and not answers.plain(without_location(text)).strip()
 
 
 @dataclass(frozen=True)

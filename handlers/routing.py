@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from handlers import (
-    answers, attachments, cancellation, consultation, dispute, errand, feedback, forms, guess, registration,
-    repair, smalltalk, status, worker_commands,
+    answers, attachments, cancellation, consultation, dispute, errand, feedback, forms, guess, locations,
+    registration, repair, smalltalk, status, worker_commands,
 )
 from handlers.turn import Outcome, Turn
 
@@ -188,8 +188,9 @@ def _in_form(form: forms.Form, turn: Turn, uow: "UnitOfWork") -> Outcome | None:
     intent, confidence = intended(turn)
     if not form.sticky:
         # A side question (where do you live? your phone?) gives way to a new request, and to a
-        # question that does not answer it (我的电话是139… answers it, whatever the NLU thinks).
-        if intent is not None and intent != form.intent and (
+        # question that does not answer it (我的电话是139… answers it, whatever the NLU thinks). An
+        # address alone answers "where?" even when the NLU takes it for a repair.
+        if intent is not None and intent != form.intent and not locations.only_a_place(turn.text) and (
             intent in STARTERS or (intent in ONE_SHOT and not forms.would_fill(form, turn, uow))
         ):
             forms.finish(turn)

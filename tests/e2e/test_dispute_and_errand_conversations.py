@@ -97,6 +97,15 @@ def test_answering_whether_to_meet_with_a_time_means_yes_at_that_time(wechat, se
     assert (kept["mediation"], kept["meeting_at"][:10]) == (True, "2026-11-30")
 
 
+def test_a_yes_with_a_time_to_meet_keeps_the_time(wechat, services):
+    resident = register(wechat, "o_dis_yes_and_time", "3号楼2单元501", phone="13800002626")
+    assert "当面调解吗" in resident.say("对门把鞋柜放楼道里 说了不挪 想请人调解")
+
+    summary = resident.say("行 周六上午吧")  # said on Tuesday 24 November: not asked again when
+
+    assert "当面调解：要" in summary and "方便时间：11月28日(周六)上午" in summary
+
+
 def test_an_errand_told_all_at_once_is_created_at_once_and_offered_to_the_grids_volunteers(wechat, services):
     resident = register(wechat, "o_err_once", phone="13800003333")
 
