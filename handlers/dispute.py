@@ -129,7 +129,8 @@ DISPUTE_FORM = forms.register(
                  label="对方"),
             resident_slots.location_slot(f"事情发生在哪栋楼？{locations.EXAMPLE}，或“5号楼门口”"),
             Slot("mediation", prompt="需要网格员和调解员约双方坐下来当面调解吗？回复“要”或“不用”", fill=_fill_mediation,
-                 label="当面调解", yes_no=True, show=_mediation_shown),
+                 label="当面调解", yes_no=True, show=_mediation_shown,
+                 not_filled=lambda turn: when.refused(turn.text, turn.now)),  # 明天不在家: heard, asked again
             Slot("meeting", prompt="您什么时候方便见面？比如：周六上午。都行的话回复“随时”", fill=_fill_meeting_time,
                  label="方便时间", needed=lambda v: bool(v.get("mediation")),
                  not_filled=lambda turn: when.refused(turn.text, turn.now)),

@@ -97,6 +97,17 @@ def test_answering_whether_to_meet_with_a_time_means_yes_at_that_time(wechat, se
     assert (kept["mediation"], kept["meeting_at"][:10]) == (True, "2026-11-30")
 
 
+def test_a_time_ruled_out_when_asked_whether_to_meet_is_heard_and_the_question_asked_again(wechat, services):
+    resident = register(wechat, "o_dis_not_tomorrow", "3号楼2单元501", phone="13800002727")
+    assert "当面调解吗" in resident.say("楼上装修吵得很 想找人调解一下")
+
+    again = resident.say("明天不在家")
+
+    assert again.startswith("好的，明天不方便。") and "当面调解吗" in again
+    summary = resident.say("要 周六上午吧")
+    assert "当面调解：要" in summary and "方便时间：11月28日(周六)上午" in summary
+
+
 def test_a_yes_with_a_time_to_meet_keeps_the_time(wechat, services):
     resident = register(wechat, "o_dis_yes_and_time", "3号楼2单元501", phone="13800002626")
     assert "当面调解吗" in resident.say("对门把鞋柜放楼道里 说了不挪 想请人调解")
