@@ -190,9 +190,9 @@ def _in_form(form: forms.Form, turn: Turn, uow: "UnitOfWork") -> Outcome | None:
         # A side question (where do you live? your phone?) gives way to a new request, and to a
         # question that does not answer it (我的电话是139… answers it, whatever the NLU thinks). An
         # address alone answers "where?" even when the NLU takes it for a repair.
-        if intent is not None and intent != form.intent and not locations.only_a_place(turn.text) and (
+        if intent is not None and intent != form.intent and (
             intent in STARTERS or (intent in ONE_SHOT and not forms.would_fill(form, turn, uow))
-        ):
+        ) and not locations.only_a_place(turn.text):
             forms.finish(turn)
             return None
         return forms.advance(form, turn, uow)  # None unless the message answers it: then routed afresh
