@@ -16,9 +16,16 @@ if TYPE_CHECKING:
 EXAMPLE = "例如：3号楼2单元501"
 
 
+def besides_place(text: str) -> str | None:
+    """What the message says besides the building, unit and room it names, without punctuation or spaces
+    (我住B座2单元1801 -> 我住); None when it names no place."""
+    rest = answers.plain(without_location(text)).replace(" ", "")
+    return rest if rest != answers.plain(text).replace(" ", "") else None
+
+
 def only_a_place(text: str) -> bool:
     """6号楼2单元302 and nothing else: an answer to "where?", not a request (the NLU may read it as a repair)."""
-    return any(extract_location(text)) and not answers.plain(without_location(text)).strip()
+    return besides_place(text) == ""
 
 
 @dataclass(frozen=True)

@@ -6,11 +6,11 @@ import logging
 import re
 from typing import TYPE_CHECKING
 
-from handlers import answers, forms, locations, resident_slots
+from handlers import forms, locations, resident_slots
 from handlers.assignment import ROLE_LABELS
 from handlers.forms import Form, Slot
 from handlers.turn import Outcome, Turn
-from nlu.entities import extract_location, extract_phone, without_location
+from nlu.entities import extract_location, extract_phone
 
 if TYPE_CHECKING:
     from storage.unit_of_work import UnitOfWork
@@ -28,8 +28,8 @@ def only_an_address(text: str | None) -> bool:
     makes of it (it has no intent for this, and an address alone looks most like a repair to it)."""
     if not text or ("住" not in text and "在" not in text):  # every message outside a form passes here: cheap first
         return False
-    rest = answers.plain(without_location(text)).replace(" ", "")
-    return rest != answers.plain(text) and bool(_ONLY_WHERE.match(rest))
+    rest = locations.besides_place(text)
+    return rest is not None and bool(_ONLY_WHERE.match(rest))
 
 
 def _slots(*, ask_phone: bool) -> tuple[Slot, ...]:

@@ -625,11 +625,13 @@ def _read_times(text: str, now: datetime | None) -> tuple[TimeRead | None, datet
         spoken = _spoken_digits(text)
         for pattern in (_MOBILE, _LANDLINE, _CASE_NUMBER):
             spans += [m.span() for m in pattern.finditer(spoken)]
-        masked = _name_the_month(standard_time_words(_mask(text, spans)), base)
+        masked = standard_time_words(_mask(text, spans))
         cue = _TIME_CUE.search(masked)
         if not cue:
             return None, None
-        masked = _name_the_year(masked[max(0, cue.start() - TIME_WINDOW_BEFORE) : cue.start() + TIME_WINDOW_AFTER], base)
+        # 月底 and 春节 name no month or year: name them, in the window jionlp reads.
+        window = masked[max(0, cue.start() - TIME_WINDOW_BEFORE) : cue.start() + TIME_WINDOW_AFTER]
+        masked = _name_the_year(_name_the_month(window, base), base)
         jio = _load_jionlp()
         with contextlib.redirect_stdout(io.StringIO()):
             found = jio.ner.extract_time(masked, time_base=base.replace(tzinfo=None), with_parsing=True)

@@ -74,6 +74,10 @@ def test_an_address_alone_registers_but_an_address_answering_a_question_or_with_
     reporting.say("我住3号楼2单元501 厨房水管漏水")
     assert resident_row(services, "o_mech_address_and_need")["form"] == "repair"
 
+    here = chat(wechat, "o_mech_just_here")
+    here.say("我 在")  # "I'm here", dictated with a space: no address in it
+    assert resident_row(services, "o_mech_just_here")["form"] != "register"
+
 
 def test_a_new_phone_number_is_kept(wechat, services):
     resident = register(wechat, "o_mech_phone", phone="13800000001")
