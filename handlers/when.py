@@ -12,6 +12,7 @@ from nlu.entities import read_time, ruled_out_time, standard_time_words
 # jionlp reads "下午五点前" as the span from now until five: drop the 前 to get the deadline itself.
 _BEFORE = re.compile(r"(之前|以前|前)(?=$|[，,。.!！\s吧啊呀就])")
 _CLOCK = re.compile(r"[点:：]|\d{1,2}时")
+_AFTER_CLOCK = re.compile(r"(?:点|点半|[点:：]\d{1,2}分?|点钟)(?:以后|之后|往后)")
 # Read on standard_time_words(text), so dialect (下晌, 今黑夜, 一大早) is shown as the standard word.
 # Each with the hours it covers: 明天上午不在家 下午来吧 resolves to 13:00, which is the 下午, not the 上午;
 # where several cover the hour, the one that begins latest.
@@ -26,8 +27,8 @@ ANYTIME_WORDS = re.compile(r"随时|都行|都可以|什么时候都|啥时候�
 @dataclass(frozen=True)
 class When:
     at: datetime
-    label: str  # 11月28日(周六)上午 / 今天17:00前
-    until: datetime | None = None  # the last moment of a period offered (下周, 这个月底), None for a day or hour
+    label: str  # 11月28日(周六)上午 / 今天17:00前 / 明天14:00-16:00
+    until: datetime | None = None  # the end of a range or period offered (两点到四点, 下周), None for a day or hour
 
     def days(self) -> tuple[date, date]:
         """The first and last day it covers (the same day unless it is a period)."""
@@ -41,12 +42,19 @@ def read(text: str, now: datetime, *, deadline: bool = False) -> When | None:
     found = read_time(_BEFORE.sub("", text), now)
     if found is None:
         return None
-    if found.until is not None:
+    within_a_day = found.until is not None and local(found.until).date() == local(found.at).date()
+    if within_a_day and _CLOCK.search(text):  # 两点到四点 -> 今天14:00-16:00
+        if deadline:
+            return When(found.until, f"{_day(found.until, now)}{local(found.until):%H:%M}前")
+        return When(found.at, f"{describe(found.at, text, now)}-{local(found.until):%H:%M}", found.until)
+    if found.until is not None and not within_a_day:
         if deadline:
             return When(found.until, f"{_day(found.until, now)}前")
         start = now if before else found.at  # 月底前: from now on, not from the 25th
         return When(start, f"{_day(start, now)}至{_day(found.until, now)}", found.until)
     label = describe(found.at, text, now)
+    if _AFTER_CLOCK.search(standard_time_words(text)):
+        label += "以后"  # 今晚七点以后: not on the dot
     if deadline and before:
         label += "前"
     return When(found.at, label)

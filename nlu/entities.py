@@ -567,10 +567,32 @@ def _weekend_from_saturday(resolved: datetime, phrase: str, base: datetime) -> d
     return saturday if saturday.date() >= base.date() else resolved
 
 
+# 两点到四点 / 周一至周三 / 9点-11点: a range said with its end.
+_RANGE = re.compile(r"到|至|[-~～—]")
+LONGEST_RANGE = timedelta(days=62)
+
+
+def _range_end(phrase: str, kind: str, end: str, moved: timedelta, start: datetime) -> datetime | None:
+    """The end of a range the resident said (两点到四点 -> 16:00), or None. jionlp reads the end on its
+    own: 下午两点至四点 ends at 04:00 and 下周三到周五 on this week's Friday; and it knows nothing of what
+    moved the start (三点 meaning 15:00, 3号 meaning next month's), which `moved` carries over."""
+    if kind != "time_span" or not _RANGE.search(phrase):
+        return None
+    until = _parse_jionlp_time(end)
+    if until is None:
+        return None
+    until += moved
+    if until <= start and until.date() == start.date():
+        until += timedelta(hours=12)  # 下午两点至四点: the afternoon's four
+    elif until.date() < start.date() and start - until < timedelta(days=7):
+        until += timedelta(days=7)  # 下周三到周五: that week's Friday
+    return until if start < until <= start + LONGEST_RANGE else None
+
+
 @dataclass(frozen=True)
 class TimeRead:
-    """A time a message offers: `at` its start; `until` the last moment of a period of several days
-    (这周内, 下个月初, 月底前), None for a day or an hour."""
+    """A time a message offers: `at` its start; `until` the last moment of a range said with its end
+    (两点到四点, 周一到周三) or of a period of several days (这周内, 下个月初, 月底前); None for a day or an hour."""
 
     at: datetime
     until: datetime | None = None
@@ -644,6 +666,7 @@ def _read_times(text: str, now: datetime | None) -> tuple[TimeRead | None, datet
             resolved, until = _period(start or "", end or "", base)
             if resolved is None:
                 continue
+            read = resolved
             phrase = item.get("text") or ""
             offset = item.get("offset") or [0, 0]
             following = masked[offset[1] :] if len(offset) == 2 else ""
@@ -657,6 +680,8 @@ def _read_times(text: str, now: datetime | None) -> tuple[TimeRead | None, datet
             if ruled_out is not None and not _DAY_WORD.search(phrase):
                 # 明天上午不在家 下午来吧: the afternoon of that day
                 resolved = datetime.combine(ruled_out.date(), resolved.timetz())
+            if _RANGE.search(phrase):
+                until = _range_end(phrase, detail["type"], end or "", resolved - read, resolved)
             return TimeRead(resolved, until), ruled_out
         return None, ruled_out  # no time, or only one the resident ruled out (明天不在家)
     except Exception:  # jionlp raises on phrases it cannot read

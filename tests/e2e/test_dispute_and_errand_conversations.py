@@ -160,3 +160,17 @@ def test_an_errand_asks_only_for_what_is_missing_and_home_is_the_default_address
     [case] = all_cases(services)
     assert (case["kind"], case["grid"], case["location"]) == ("errand", "xsj-2", "6号楼2单元302")
     assert details(services, case["case_no"])["phone"] == "13800004444"
+
+
+def test_a_meeting_window_is_kept_with_both_ends(wechat, services):
+    resident = register(wechat, "o_dis_window", "2号楼1单元301", phone="13800002727")
+    resident.say("楼上天天半夜蹦跶，说了也不听")
+    assert "什么时候方便" in resident.say("要")
+
+    summary = resident.say("周六上午九点到十一点都在家")  # said on Tuesday 24 November
+
+    assert "方便时间：11月28日(周六)09:00-11:00" in summary
+    resident.say("对")
+    [case] = all_cases(services)
+    kept = details(services, case["case_no"])
+    assert (kept["meeting_label"], kept["meeting_at"][:16]) == ("11月28日(周六)09:00-11:00", "2026-11-28T09:00")

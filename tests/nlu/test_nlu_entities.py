@@ -155,6 +155,28 @@ def test_a_period_of_several_days_is_read_with_its_last_day(text, start, until, 
 @pytest.mark.parametrize(
     "text, start, until",
     [
+        # said on Tuesday 24 November 2026 at 15:30
+        ("明天下午两点到四点来修", datetime(2026, 11, 25, 14, 0), datetime(2026, 11, 25, 16, 0)),  # not 04:00
+        ("明天下午两点至五点半都在家", datetime(2026, 11, 25, 14, 0), datetime(2026, 11, 25, 17, 30, 59)),
+        ("明天两点到四点", datetime(2026, 11, 25, 14, 0), datetime(2026, 11, 25, 16, 0)),  # nobody means 2 am
+        ("周六上午九点到十一点", datetime(2026, 11, 28, 9, 0), datetime(2026, 11, 28, 11, 0)),
+        ("周六9点-11点", datetime(2026, 11, 28, 9, 0), datetime(2026, 11, 28, 11, 0)),
+        ("明天上午不在家 下午两点到四点来吧", datetime(2026, 11, 25, 14, 0), datetime(2026, 11, 25, 16, 0)),
+        ("下周一到周三都行", datetime(2026, 11, 30, 0, 0), datetime(2026, 12, 2, 23, 59, 59)),  # not this Wednesday
+        ("下周三到周五", datetime(2026, 12, 2, 0, 0), datetime(2026, 12, 4, 23, 59, 59)),
+        ("3号到5号都行", datetime(2026, 12, 3, 0, 0), datetime(2026, 12, 5, 23, 59, 59)),  # both next month's
+        ("周一到周五都在家", datetime(2026, 11, 24, 0, 0), datetime(2026, 11, 27, 23, 59, 59)),  # under way
+        ("今晚七点以后", datetime(2026, 11, 24, 19, 0), None),  # open-ended: no end
+    ],
+)
+def test_a_range_said_with_its_end_keeps_the_end(text, start, until, now):
+    found = read_time(text, now)
+    assert (found.at, found.until) == (start.replace(tzinfo=SHANGHAI), until and until.replace(tzinfo=SHANGHAI))
+
+
+@pytest.mark.parametrize(
+    "text, start, until",
+    [
         # said on 24 November 2026: this year's are over, next year's are meant
         ("春节前帮俺买副对联", datetime(2026, 11, 24, 15, 30), datetime(2027, 2, 6, 23, 59, 59)),
         ("过年前能修好不", datetime(2026, 11, 24, 15, 30), datetime(2027, 2, 6, 23, 59, 59)),

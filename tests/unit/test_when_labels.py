@@ -38,6 +38,12 @@ TUESDAY = datetime(2026, 11, 24, 15, 30, tzinfo=SHANGHAI)
         ("这周内都行", TUESDAY, "今天至11月29日(周日)"),
         ("月底前", TUESDAY, "今天至11月30日(周一)"),
         ("过三天再来", TUESDAY, "11月27日(周五)"),
+        # a range said with its end: both ends shown, so the worker does not come at its start sharp
+        ("明天下午两点到四点在家", TUESDAY, "明天14:00-16:00"),
+        ("周六上午九点到十一点", TUESDAY, "11月28日(周六)09:00-11:00"),
+        ("下周一到周三都行", TUESDAY, "11月30日(周一)至12月2日(周三)"),
+        ("今晚七点以后", TUESDAY, "今天19:00以后"),  # not at seven on the dot
+        ("明天八点半之后", TUESDAY, "明天08:30以后"),
     ],
 )
 def test_a_time_is_shown_back_as_the_resident_said_it(said, now, shown):
@@ -52,6 +58,7 @@ def test_a_time_is_shown_back_as_the_resident_said_it(said, now, shown):
         ("下午五点前", "今天17:00前", datetime(2026, 11, 24, 17, 0, tzinfo=SHANGHAI)),
         ("春节前", "2月6日(周六)前", datetime(2027, 2, 6, 0, 0, tzinfo=SHANGHAI)),  # next year's
         ("过年前", "2月6日(周六)前", datetime(2027, 2, 6, 0, 0, tzinfo=SHANGHAI)),
+        ("明天两点到四点送来", "明天16:00前", datetime(2026, 11, 25, 16, 0, tzinfo=SHANGHAI)),  # by the range's end
     ],
 )
 def test_a_deadline_that_names_a_period_is_its_last_day(said, shown, due):
