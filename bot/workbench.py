@@ -18,7 +18,7 @@ from wtforms import ValidationError
 from bot.access import may_view, staff_actor
 from bot.case_views import case_json
 from bot.web import require_viewer, services
-from handlers import case_actions
+from handlers import case_actions, case_facts
 from handlers import case_lifecycle as lifecycle
 from handlers.assignment import ROLE_LABELS
 from handlers.case_lifecycle import OPEN_STATES, IllegalTransition, State
@@ -159,6 +159,7 @@ def _render_case(uow, case, staff, *, error: str | None = None, status: int = 20
         "candidates": _candidates(case, staff, uow) if {"transfer", "dispatch"} & allowed else [],
         "grab": case.assignee_id is None and "accept" in allowed, "me": staff,
         "result": (case.details or {}).get("result"),
+        "facts": case_facts.facts(case) if staff is not None else [],  # never the reporter's phone to a follower
     }
     return render_template("workbench/case.html", **context), status
 
@@ -177,7 +178,8 @@ def case_page(case_no: str):
         except Refused as error:
             return _refused(error)
         if _wants_json():
-            return jsonify(case=case_json(case))
+            facts = dict(case_facts.facts(case)) if staff is not None else {}
+            return jsonify(case=case_json(case), facts=facts)
         return _render_case(uow, case, staff)
 
 

@@ -9,7 +9,7 @@ import logging
 import re
 from typing import TYPE_CHECKING
 
-from handlers import case_actions
+from handlers import case_actions, case_facts
 from handlers.case_lifecycle import IllegalTransition, staff_actor
 from handlers.timezone import short_time
 from handlers.turn import Outcome, Turn
@@ -80,7 +80,9 @@ def _accept(case, actor, rest, turn, uow) -> str:
     case_actions.accept(case, actor, uow, at=turn.now, note=rest)
     due = f"，请在{short_time(case.resolve_due_at, now=turn.now)}前办结" if case.resolve_due_at else ""
     done = "抢单成功" if grabbing else "已签收"
-    return f"{done}：{case.number}（{case.description[:30]}）{due}。办完回复“办结 {case.number} 办理结果”。"
+    told = case_facts.briefing(case)  # whom to call and when they are free, without opening the case page
+    return (f"{done}：{case.number}（{case.description[:30]}）{due}。{told + '。' if told else ''}"
+            f"办完回复“办结 {case.number} 办理结果”。")
 
 
 def _resolve(case, actor, rest, turn, uow) -> str:

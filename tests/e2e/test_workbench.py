@@ -4,6 +4,7 @@ from __future__ import annotations
 from urllib.parse import parse_qs, urlparse
 
 from tests.integration.test_routing import open_case_in_grid
+from tests.support.conversation import register
 from tests.support.inspect import all_cases, outbox
 from tests.support.wechat_actions import report
 from tests.support.workbench import WorkbenchUser, text
@@ -168,3 +169,34 @@ def test_a_case_past_its_deadline_shows_as_overdue(app, settings, wechat, servic
 
     home = text(engineer.page("/w/"))
     assert "已超时（1）" in home and "超时</span>" in home
+
+
+def test_the_handler_sees_whom_to_call_and_when_to_meet_and_the_resident_page_shows_no_phone(
+        app, settings, wechat, services):
+    resident = register(wechat, "o_dis_call_me", "2号楼1单元301", phone="13800002828")
+    resident.say("楼上602天天半夜蹦跶，说了也不听")
+    resident.say("要")
+    resident.say("明天下午两点到四点")  # said on Tuesday 24 November
+    resident.say("对")
+    [case] = all_cases(services)
+    grid_worker = WorkbenchUser(app, settings, "o_xsj_gw1")
+
+    page = text(grid_worker.case(case["case_no"]))
+    as_json = grid_worker.client.get(f"/w/cases/{case['case_no']}", headers={"Accept": "application/json"})
+
+    assert 'href="tel:13800002828"' in page
+    assert "楼上602" in page and "明天14:00-16:00" in page
+    assert as_json.get_json()["facts"] == {
+        "联系电话": "13800002828", "对方": "楼上602", "当面调解": "要", "方便时间": "明天14:00-16:00"}
+    own_page = WorkbenchUser(app, settings, "o_dis_call_me").case(case["case_no"])
+    assert own_page.status_code == 200 and "13800002828" not in text(own_page)  # staff only
+
+
+def test_an_engineer_who_accepts_by_chat_is_told_whom_to_call(wechat, services):
+    resident = register(wechat, "o_rep_call_me", "3号楼2单元501", phone="13800002929")
+    assert "对吗" in resident.say("厨房水管漏水")  # at the registered address
+    resident.say("对")
+
+    accepted = wechat.as_user("o_xsj_eng1").text("签收 R20261124-0001")
+
+    assert "已签收" in accepted.reply and "联系电话：13800002929" in accepted.reply
