@@ -55,13 +55,35 @@ def _party(text: str) -> str | None:
     return text[start:end].upper() + _WHO.match(text, end).group(0)  # normalise lower-cased A座
 
 
+# 对方是楼下202的 / 那家是对门: the resident names the other party in so many words.
+_PARTY_NAMED = re.compile(r"^(?:对方|那家|那人|那户)(?:应该是|其实是|是|为|在|住)?[，,\s]*")
+# In a correction that does not say 对方 (不对，是楼下的), only a neighbour named by relation is the party:
+# 不对，是3号楼 corrects where it happened.
+_RELATION_WORD = re.compile(r"楼上|楼下|对门|隔壁|对面|邻居|房东|租客|租户|物业|商户|门面")
+
+
+def _corrected_party(text: str) -> str | None:
+    """The party a later message names instead of the one read: 不对，是楼下的 / 对方是楼下202的."""
+    rest = answers.correction_rest(text) if answers.is_correction(text) else answers.plain(text)
+    named = _PARTY_NAMED.match(rest)
+    if named is None and not (answers.is_correction(text) and _RELATION_WORD.match(rest)):
+        return None
+    return _party(rest[named.end():] if named else rest)
+
+
 def _fill_party(turn: Turn, values: dict, asked: dict | None, uow: "UnitOfWork") -> dict | None:
-    if asked is None:
-        return None  # read from the description, or asked
     text = turn.text.strip()
+    if asked is None:  # read from the description, or asked; or corrected later
+        corrected = _corrected_party(text) if "party" in values else None
+        return {"party": corrected} if corrected and corrected != values["party"] else None
     if answers.is_skip(text) or answers.cleaned(text) in {"不知道", "不清楚", "不认识"}:
         return {"party": "不清楚"}
-    return {"party": text} if len(answers.cleaned(text)) >= 1 else None
+    if answers.is_yes(text) or answers.is_no(text):
+        return None  # 对 / 不对 answers no question about who
+    said = answers.correction_rest(text)
+    named = _PARTY_NAMED.match(said)
+    said = said[named.end():] if named else said  # 对方是楼下202的 -> 楼下202的
+    return {"party": said} if len(answers.cleaned(said)) >= 1 else None
 
 
 def _fill_mediation(turn: Turn, values: dict, asked: dict | None, uow: "UnitOfWork") -> dict | None:

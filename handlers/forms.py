@@ -360,9 +360,11 @@ def _answer_confirmation(form: Form, turn: Turn, uow: "UnitOfWork", data: dict) 
         return _ask(form, turn, data, *ask)
     if changed:
         return _next(form, turn, uow, data, changed, note=_changed_note(changed))
+    named = _slot_named(form, data["values"], turn.text)
+    if named is not None and _only_names_a_slot(named, turn.text):  # 对方 / 对方不对: not 对
+        return _ask(form, turn, data, named.name, named.ask(turn, data["values"], uow))
     if answers.is_yes(turn.text, turn.understanding):
         return _complete(form, turn, uow, data)
-    named = _slot_named(form, data["values"], turn.text)
     if named is not None:
         return _ask(form, turn, data, named.name, named.ask(turn, data["values"], uow))
     added = _added_detail(form, turn, uow, data)
@@ -437,6 +439,17 @@ def _slot_named(form: Form, values: dict, text: str) -> Slot | None:
         if any(word and word in cleaned for word in words):
             return slot
     return None
+
+
+_WRONG = ("", "不对", "错了", "有错", "写错了", "要改", "改一下", "改改", "不是")
+
+
+def _only_names_a_slot(slot: Slot, text: str) -> bool:
+    """The message is the slot's name, alone or with "wrong" (对方 / 地址不对 / 电话要改), and so no yes:
+    the model reads 对方 as 对 (affirm)."""
+    cleaned = answers.cleaned(text)
+    words = {slot.label} | set(SLOT_SYNONYMS.get(slot.label, ()))
+    return any(cleaned in (word + wrong, wrong + word) for word in words if word for wrong in _WRONG)
 
 
 SLOT_SYNONYMS = {

@@ -174,3 +174,33 @@ def test_a_meeting_window_is_kept_with_both_ends(wechat, services):
     [case] = all_cases(services)
     kept = details(services, case["case_no"])
     assert (kept["meeting_label"], kept["meeting_at"][:16]) == ("11月28日(周六)09:00-11:00", "2026-11-28T09:00")
+
+
+def test_a_correction_of_the_other_party_at_the_summary_changes_it(wechat, services):
+    resident = register(wechat, "o_dis_fix_party", "2号楼1单元301", phone="13800003030")
+    resident.say("楼上602天天半夜蹦跶，说了也不听")
+    assert "对方：楼上602" in resident.say("不用")
+
+    by_relation = resident.say("不对，是楼下的")
+    named = resident.say("不对，对方是楼下202的")
+    place = resident.say("不对，是3号楼")  # where it happened, not who
+
+    assert "已改过来了" in by_relation and "对方：楼下" in by_relation
+    assert "已改过来了" in named and "对方：楼下202" in named
+    assert "对方：楼下202" in place and "地点：新世纪社区3号楼" in place
+    resident.say("对")
+    [case] = all_cases(services)
+    assert details(services, case["case_no"])["party"] == "楼下202"
+
+
+def test_naming_the_other_party_at_the_summary_asks_who_and_a_yes_is_no_answer_to_who(wechat, services):
+    resident = register(wechat, "o_dis_name_party", "2号楼1单元301", phone="13800003131")
+    resident.say("楼上602天天半夜蹦跶，说了也不听")
+    resident.say("不用")
+
+    asked = resident.say("对方")  # read by the model as 对 (yes): the case must not be sent
+    again = resident.say("对")
+
+    assert "对方是谁" in asked and all_cases(services) == []
+    assert "对方是谁" in again and all_cases(services) == []
+    assert "对方：对门老王家" in resident.say("对门老王家")
