@@ -83,6 +83,15 @@ def is_no(text: str, understanding: Understanding | None = None) -> bool:
     )
 
 
+# 付款不对 / 对方写错了 / 时间要改: says something is wrong and nothing else.
+_OBJECTION = re.compile(r"^.{0,4}?(?:不对|错了|有错|写错了|搞错了|要改|得改|改一下|不是这样)$")
+
+
+def only_objects(text: str) -> bool:
+    """The message only says something is wrong (付款不对): no answer to a question, even in free words."""
+    return is_no(text) or bool(_OBJECTION.match(cleaned(text)))
+
+
 def is_skip(text: str) -> bool:
     return said(text, SKIP)
 

@@ -78,8 +78,8 @@ def _fill_party(turn: Turn, values: dict, asked: dict | None, uow: "UnitOfWork")
         return {"party": corrected} if corrected and corrected != values["party"] else None
     if answers.is_skip(text) or answers.cleaned(text) in {"不知道", "不清楚", "不认识"}:
         return {"party": "不清楚"}
-    if answers.is_yes(text) or answers.is_no(text):
-        return None  # 对 / 不对 answers no question about who
+    if answers.is_yes(text) or answers.only_objects(text):
+        return None  # 对 / 不对 / 对方写错了 answer no question about who
     said = answers.correction_rest(text)
     named = _PARTY_NAMED.match(said)
     said = said[named.end():] if named else said  # 对方是楼下202的 -> 楼下202的

@@ -61,7 +61,8 @@ def _fill_payment(turn: Turn, values: dict, asked: dict | None, uow: "UnitOfWork
 
 
 def _names_something_else(text: str, turn: Turn) -> bool:
-    return any(extract_location(text)) or bool(extract_phone(text)) or when.read(text, turn.now) is not None
+    return (answers.only_objects(text) or any(extract_location(text)) or bool(extract_phone(text))
+            or when.read(text, turn.now) is not None)
 
 
 def _payment_question(turn: Turn, values: dict, uow: "UnitOfWork") -> Ask:

@@ -212,6 +212,10 @@ def advance(form: Form, turn: Turn, uow: "UnitOfWork") -> Outcome | None:
         return _answer_confirmation(form, turn, uow, data)
     if data.get("asking") == FIX:
         return _answer_fix(form, turn, uow, data)
+    named = _slot_named(form, data["values"], turn.text)
+    if named is not None and named.name != data.get("asking") and _only_names_a_slot(named, turn.text):
+        # 时间不对 while asked how to pay: that answer first, then back to the question
+        return _ask(form, turn, data, named.name, named.ask(turn, data["values"], uow))
     _defaults(form, turn, uow, data)  # first, so fillers read the message knowing the resident's community
     changed, ask = _fill(form, turn, uow, data)
     asked_slot = form.slot(data.get("asking"))

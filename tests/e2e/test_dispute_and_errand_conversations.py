@@ -204,3 +204,17 @@ def test_naming_the_other_party_at_the_summary_asks_who_and_a_yes_is_no_answer_t
     assert "对方是谁" in asked and all_cases(services) == []
     assert "对方是谁" in again and all_cases(services) == []
     assert "对方：对门老王家" in resident.say("对门老王家")
+
+
+def test_saying_an_earlier_answer_is_wrong_while_asked_another_question_goes_back_to_it(wechat, services):
+    resident = register(wechat, "o_err_go_back", "2号楼1单元301", phone="13800003232")
+    resident.say("帮我买两盒降压药")
+    assert "钱怎么结" in resident.say("明天上午")
+
+    back = resident.say("时间不对")  # not how to pay: it was kept as the payment in the resident's own words
+    assert "什么时候要" in back
+    assert "钱怎么结" in resident.say("后天上午")
+    assert "钱怎么结" in resident.say("付款不对")
+    summary = resident.say("1")
+
+    assert "时间：后天上午" in summary and "付钱：送到后给现金" in summary
