@@ -271,6 +271,8 @@ def _next(form: Form, turn: Turn, uow: "UnitOfWork", data: dict, changed: set[st
             return _ask(form, turn, data, asked.name, _same_question(data) or asked.ask(turn, values, uow), repeat=True,
                         excuse=excuse)
     _defaults(form, turn, uow, data)
+    if asked is not None and changed and asked.name not in changed and not note:
+        note = _heard_note(form, values, changed)  # 2个人 while asked which meeting: heard, then asked again
     for slot in form.slots:
         if not slot.applies(values) or slot.name in values:
             continue
@@ -282,6 +284,13 @@ def _next(form: Form, turn: Turn, uow: "UnitOfWork", data: dict, changed: set[st
     if form.confirm and needs_confirmation(form, data):
         return _ask(form, turn, data, CONFIRM, Ask(summary(form, values) + "\n" + form.confirm_question), note=note)
     return _complete(form, turn, uow, data)
+
+
+def _heard_note(form: Form, values: dict, changed: set[str]) -> str:
+    """好的，人数：2人。 for what a message gave instead of the answer asked for."""
+    heard = [f"{slot.label}：{shown}" for slot in form.slots
+             if slot.name in changed and not slot.free_text and (shown := slot.shown(values))]
+    return f"好的，{'，'.join(heard)}。\n" if heard else ""
 
 
 def _defaults(form: Form, turn: Turn, uow: "UnitOfWork", data: dict) -> None:

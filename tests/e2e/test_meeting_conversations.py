@@ -247,3 +247,14 @@ def test_not_going_next_week_gives_back_only_next_weeks_seats(wechat, services):
     with services.uow() as uow:
         kept = {uow.meetings.get(s.meeting_id).starts_at.date().isoformat(): s.status for s in rows(services, MeetingSignup)}
     assert kept == {"2026-11-25": "confirmed", "2026-12-02": "cancelled"}
+
+
+def test_how_many_said_when_asked_which_meeting_is_heard_before_the_question_comes_again(wechat, services):
+    resident = register(wechat, "o_mt_heard", "5号楼1单元101")
+    assert "想报哪一场" in resident.say("我想报名参加议事会")
+
+    again = resident.say("2个人")
+
+    assert again.startswith("好的，人数：2人。\n") and "想报哪一场" in again
+    summary = resident.say("第二场")
+    assert "12月2日(周三)15:00" in summary and "人数：2人" in summary
