@@ -368,11 +368,12 @@ _FIX_WORDS = {"改", "修改", "要改", "改一下", "有错", "不全对"}
 
 
 def _answer_confirmation(form: Form, turn: Turn, uow: "UnitOfWork", data: dict) -> Outcome:
+    had = {slot.name for slot in form.slots if slot.shown(data["values"]) is not None}
     changed, ask = _fill(form, turn, uow, data)
     if ask is not None:
         return _ask(form, turn, data, *ask)
     if changed:
-        return _next(form, turn, uow, data, changed, note=_changed_note(changed))
+        return _next(form, turn, uow, data, changed, note=_changed_note(changed, had))
     named = _slot_named(form, data["values"], turn.text)
     if named is not None and _only_names_a_slot(named, turn.text):  # 对方 / 对方不对: not 对
         return _ask(form, turn, data, named.name, named.ask(turn, data["values"], uow))
@@ -412,8 +413,12 @@ def _added_detail(form: Form, turn: Turn, uow: "UnitOfWork", data: dict) -> str 
     return slot.name
 
 
-def _changed_note(changed: set[str]) -> str:
-    return "照片收到了。\n" if changed == {"photos"} else "好的，已改过来了。\n"
+def _changed_note(changed: set[str], had: set[str] | None = None) -> str:
+    if changed == {"photos"}:
+        return "照片收到了。\n"
+    if had is not None and not changed & had:
+        return "好的，已补上。\n"  # a phone number given at the summary was added, not changed
+    return "好的，已改过来了。\n"
 
 
 def _fixable(form: Form, values: dict) -> list[Slot]:

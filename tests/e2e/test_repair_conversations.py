@@ -270,3 +270,15 @@ def test_a_report_that_says_someone_will_not_move_things_is_a_report_not_a_keep(
 
     assert "不取消" not in reply
     assert [case["category"] for case in all_cases(services)] == ["cleaning"]
+
+
+def test_a_phone_number_given_at_the_summary_is_added_not_called_a_change(wechat, services):
+    resident = chat(wechat, "o_rep_phone_at_summary")
+    resident.say("我家厨房下水道堵了")
+    assert "对吗" in resident.say("七号楼三单元六零二")
+
+    added = resident.say("13912345678")
+    changed = resident.say("不对，是7号楼3单元603")
+
+    assert added.startswith("好的，已补上。\n") and "电话：13912345678" in added
+    assert changed.startswith("好的，已改过来了。\n") and "7号楼3单元603" in changed
