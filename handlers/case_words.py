@@ -58,7 +58,14 @@ def next_step(case: Case, now: datetime) -> str | None:
     return None
 
 
+def merged_into(case: Case) -> str | None:
+    """已并入工单 R20261124-0001 for a report of a problem already reported: its progress is that case's."""
+    return f"已并入工单 {case.duplicate_of.number}" if case.duplicate_of is not None else None
+
+
 def line(case: Case, now: datetime) -> str:
-    """Two short lines for a list: number and title; step, holder, next deadline."""
-    parts = [step(case)] + [p for p in (holder(case), next_step(case, now)) if p]
+    """Two short lines for a list: number and title; step, holder, next deadline. A report merged into
+    another shows that case's progress, not 不予立案."""
+    followed = case.duplicate_of or case
+    parts = [p for p in (merged_into(case), step(followed), holder(followed), next_step(followed, now)) if p]
     return f"{case.number} {title(case)}\n   " + "，".join(parts)

@@ -52,11 +52,20 @@ def _page(turn: Turn, cases: list, offset: int, uow: "UnitOfWork") -> Outcome:
     return Outcome("\n".join(lines) + (_signups(turn, uow) if offset == 0 else ""))
 
 
+def _follows(case, turn: Turn, uow: "UnitOfWork") -> bool:
+    """The resident reported it, or reported the same problem and was merged into it."""
+    return case.reporter_id == turn.resident.id or any(r.id == turn.resident.id for r in uow.followers.of_case(case.id))
+
+
 def one_case(number: str, turn: Turn, uow: "UnitOfWork") -> Outcome:
     case = uow.cases.by_number(number)
-    if case is None or case.reporter_id != turn.resident.id:
+    if case is None or not _follows(case, turn, uow):
         return Outcome(f"没有找到您名下的工单 {number}，请核对一下编号。回复“进度”看您的全部事项。")
     lines = [f"{case.number} {case_words.title(case, width=20)}"]
+    if (merged := case_words.merged_into(case)) is not None:  # its progress is the other case's
+        first = "您之前" if case.duplicate_of.reporter_id == case.reporter_id else "邻居先"
+        lines.append(f"{merged}（同一件事{first}报过了，合并办理）")
+        case = case.duplicate_of
     place = f"{case.community.name}{case.location_label}"
     lines.append(f"地点：{place}")
     lines.append(f"进度：{case_words.step(case)}")

@@ -6,6 +6,7 @@ from handlers import case_actions
 from handlers.case_opening import NewCase, open_and_route
 from tests.support.conversation import chat, register
 from tests.support.inspect import all_cases, outbox
+from tests.support.wechat_actions import report
 
 CATEGORIES = ("engineering", "cleaning", "greening", "order", "care")
 
@@ -154,3 +155,19 @@ def test_with_several_open_cases_the_resident_picks_which_to_withdraw(wechat, se
 
 def test_nothing_to_withdraw_is_said_plainly(wechat):
     assert "没有可以撤回" in chat(wechat, "o_cancel_none").say("取消")
+
+
+def test_a_report_merged_into_a_neighbours_shows_that_cases_progress_not_rejected(wechat, services):
+    report(wechat.as_user("o_resident_wang"), "12号楼东单元电梯坏了，困在一楼")
+    report(wechat.as_user("o_resident_li"), "12号楼东单元的电梯又坏了")
+    follower = wechat.as_user("o_resident_li")
+
+    listed = follower.text("进度").reply
+    own = follower.text("R20261124-0002").reply
+    original = follower.text("R20261124-0001").reply  # the case followed may be looked up by its number
+    stranger = wechat.as_user("o_resident_zhao").text("R20261124-0001").reply
+
+    assert "已并入工单 R20261124-0001，第3步·分流交办（已交办）" in listed and "不予立案" not in listed
+    assert "同一件事邻居先报过了" in own and "负责：红色管家·工程 赵师傅" in own and "不予立案" not in own
+    assert "12号楼东单元电梯坏了" in original and "进度：第3步" in original
+    assert "没有找到您名下的工单" in stranger
