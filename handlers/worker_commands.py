@@ -9,8 +9,8 @@ import logging
 import re
 from typing import TYPE_CHECKING
 
-from handlers import case_actions, case_facts
-from handlers.case_lifecycle import IllegalTransition, staff_actor
+from handlers import case_actions, case_facts, worker_cases
+from handlers.case_lifecycle import ACTION_LABELS, IllegalTransition, staff_actor
 from handlers.timezone import short_time
 from handlers.turn import Outcome, Turn
 from nlu.entities import extract_case_number
@@ -39,8 +39,10 @@ USAGE = (
     "退回 R20261124-0001 不属于工程类\n"
     "转派 R20261124-0001 赵师傅\n"
     "上报 R20261124-0001 需要社区协调\n"
-    "进展 R20261124-0001 已约好明早上门"
+    "进展 R20261124-0001 已约好明早上门\n"
+    "手上只有一件能办的工单时可以不写编号（签收 / 办结 已更换阀门）；回复“我的工单”看手上的工单。"
 )
+_USAGE_WORDS = re.compile(r"^\s*(?:工作)?(?:指令|命令)(?:怎么用|怎么写|帮助)?\s*[?？]?\s*$")
 
 
 def parse(text: str) -> tuple[str, str, str] | None:
@@ -53,19 +55,51 @@ def parse(text: str) -> tuple[str, str, str] | None:
     return COMMANDS[command.group(1)], number, rest
 
 
+# 签收 / 接单了 / 办结：已更换阀门: a command word alone, or with what to say after a separator (完成了吗 is not one).
+_BARE = re.compile(r"^\s*(" + "|".join(sorted(COMMANDS, key=len, reverse=True)) + r")[了啦]?\s*(?:$|[\s:：,，]+(.+))", re.S)
+_MY_CASES = re.compile(r"^\s*(?:我的)?(?:工单|待办|任务|单子)(?:列表)?\s*[?？]?\s*$|^\s*我的(?:工单|待办|任务|单子)")
+
+
+def parse_bare(text: str) -> tuple[str, str] | None:
+    """(action, the rest) for a command without a case number: 签收 / 办结 已更换阀门."""
+    match = _BARE.match(text or "")
+    if match is None or extract_case_number(text or "") is not None:
+        return None
+    return COMMANDS[match.group(1)], (match.group(2) or "").strip(_PUNCTUATION)
+
+
 def handle(turn: Turn, uow: "UnitOfWork") -> Outcome | None:
     """The reply to a worker's command, or None when this message is not one (it goes on to routing)."""
     parsed = parse(turn.text)
-    if parsed is None:
+    bare = parse_bare(turn.text) if parsed is None else None
+    asks_list = parsed is None and bare is None and bool(_MY_CASES.match(turn.text or ""))
+    asks_usage = parsed is None and bare is None and bool(_USAGE_WORDS.match(turn.text or ""))
+    if parsed is None and bare is None and not asks_list and not asks_usage:
         return None
     staff = uow.directory.staff_by_openid(turn.resident.openid)
     if staff is None or not staff.active:
         return None
+    if asks_usage:
+        return Outcome(USAGE)
+    actor = staff_actor(staff)
+    if asks_list:
+        cases = worker_cases.in_hand(staff, uow)
+        if not cases:
+            return Outcome("您手上现在没有未办完的工单。")
+        return Outcome(worker_cases.listing(cases, turn.now, head=f"您手上有{len(cases)}件工单："))
+    if bare is not None:
+        action, rest = bare
+        fitting = worker_cases.for_action(staff, actor, action, uow)
+        command = ACTION_LABELS[action]
+        if not fitting:
+            return Outcome(f"您现在没有可以{command}的工单。回复“我的工单”看手上的工单。")
+        if len(fitting) > 1:
+            return Outcome(worker_cases.choose(fitting, command, turn.now))
+        parsed = action, fitting[0].number, rest  # the one case it can mean
     action, number, rest = parsed
     case = uow.cases.by_number(number)
     if case is None:
         return Outcome(f"没有找到工单 {number}，请核对编号。")
-    actor = staff_actor(staff)
     try:
         reply = _ACTIONS[action](case, actor, rest, turn, uow)
     except IllegalTransition as refused:
