@@ -18,7 +18,7 @@ from wtforms import ValidationError
 from bot.access import may_view, staff_actor
 from bot.case_views import case_json
 from bot.web import require_viewer, services
-from handlers import case_actions, case_facts
+from handlers import case_actions, case_facts, overview
 from handlers import case_lifecycle as lifecycle
 from handlers.assignment import ROLE_LABELS
 from handlers.case_lifecycle import OPEN_STATES, IllegalTransition, State
@@ -309,6 +309,23 @@ def staff_points():
         staff = _require_supervisor(uow)
         totals = uow.points.totals(staff.community_id)
         return render_template("workbench/staff_points.html", me=staff, totals=totals)
+
+
+@bp.get("/w/staff/overview")
+def staff_overview():
+    """考核总览: a month of the closed loop per community, and what each grid has open now."""
+    with services().uow() as uow:
+        staff = _require_supervisor(uow)
+        now = services().clock.now()
+        try:
+            first = overview.month_of(request.args.get("month"), now)
+        except overview.BadMonth as error:
+            return _refused(Refused(str(error), 400))
+        scope = None if staff.role == "street_staff" else staff.community_id
+        communities = overview.month_overview(uow, first, now=now, community_id=scope)
+        if _wants_json():
+            return jsonify(month=f"{first:%Y-%m}", communities=[vars(c) for c in communities])
+        return render_template("workbench/overview.html", me=staff, month=first, communities=communities)
 
 
 @bp.get("/w/staff/pushes")

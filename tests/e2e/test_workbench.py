@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs, urlparse
 
+from handlers import case_actions
+from tests.integration.test_case_actions import act, staff
 from tests.integration.test_routing import open_case_in_grid
 from tests.support.conversation import register
 from tests.support.inspect import all_cases, outbox
@@ -200,3 +202,39 @@ def test_an_engineer_who_accepts_by_chat_is_told_whom_to_call(wechat, services):
     accepted = wechat.as_user("o_xsj_eng1").text("签收 R20261124-0001")
 
     assert "已签收" in accepted.reply and "联系电话：13800002929" in accepted.reply
+
+
+def test_community_staff_see_the_months_figures_and_each_grids_open_cases(app, settings, wechat, services, clock):
+    done, _ = open_case_in_grid(services, "repair", "xsj-1", category="engineering")
+    open_case_in_grid(services, "repair", "xsj-2", category="cleaning")
+    act(services, done, lambda c, uow, at: case_actions.accept(c, staff(uow, "o_xsj_eng1"), uow, at=at))
+    act(services, done, lambda c, uow, at: case_actions.resolve(c, staff(uow, "o_xsj_eng1"), "已修好", uow, at=at))
+    act(services, done, lambda c, uow, at: case_actions.rate(c, c.reporter, 5, "", uow, services.settings.domain, at=at))
+    open_case_in_grid(services, "repair", "myq-1", category="engineering")  # another community: not counted
+    clock.advance(days=3)  # the cleaning case (1 working day) is now overdue
+    community_staff = WorkbenchUser(app, settings, "o_xsj_staff_chen")
+
+    figures = community_staff.client.get("/w/staff/overview", headers={"Accept": "application/json"}).get_json()
+    page = text(community_staff.page("/w/staff/overview"))
+
+    assert figures["month"] == "2026-11"
+    [community] = figures["communities"]
+    assert (community["name"], community["reported"], community["resolved"], community["rated"]) == ("新世纪社区", 2, 1, 1)
+    assert community["satisfaction"] == "100%"
+    grids = {g["code"]: (g["open"], g["overdue"], g["awaiting_rating"]) for g in community["grids"]}
+    assert grids["xsj-1"] == (0, 0, 0) and grids["xsj-2"] == (1, 1, 0)
+    assert "考核总览 · 2026年11月" in page and "满意率" in page and "新世纪第二网格" in page
+
+
+def test_the_overview_refuses_a_bad_month_and_people_who_do_not_answer_for_the_figures(app, settings, services):
+    community_staff = WorkbenchUser(app, settings, "o_xsj_staff_chen")
+    engineer = WorkbenchUser(app, settings, "o_xsj_eng1")
+
+    bad = community_staff.page("/w/staff/overview?month=2026-13")
+    future = community_staff.client.get("/w/staff/overview?month=2027-01", headers={"Accept": "application/json"})
+    earlier = community_staff.client.get("/w/staff/overview?month=2026-10", headers={"Accept": "application/json"})
+
+    assert bad.status_code == 400 and "没有这个月份" in text(bad)
+    assert future.status_code == 400 and future.get_json() == {"error": "这个月还没到"}
+    assert earlier.status_code == 200 and earlier.get_json()["communities"][0]["reported"] == 0
+    assert engineer.page("/w/staff/overview").status_code == 403
