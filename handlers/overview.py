@@ -58,7 +58,7 @@ def _next_month(first: date) -> date:
 def month_overview(uow: "UnitOfWork", first: date, *, now: datetime, community_id: int | None) -> list[CommunityMonth]:
     """One row per community the viewer answers for (every community for street staff: None)."""
     start = datetime.combine(first, time(0, 0), SHANGHAI)
-    end = min(datetime.combine(_next_month(first), time(0, 0), SHANGHAI), now)
+    end = datetime.combine(_next_month(first), time(0, 0), SHANGHAI)  # this month: up to and including now
     found = []
     for community in uow.directory.communities():
         if community_id is not None and community.id != community_id:

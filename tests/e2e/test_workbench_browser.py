@@ -70,3 +70,22 @@ def test_an_engineer_accepts_and_resolves_with_a_photo_in_chromium(page, served,
     assert page.evaluate("(img) => img.complete && img.naturalWidth", photo.element_handle()) == 1
     [case] = all_cases(services)
     assert case["state"] == "resolved"
+
+
+def test_a_grid_worker_calls_the_resident_from_the_case_page_and_staff_read_the_overview(
+        page, served, wechat, services, settings):
+    report(wechat.as_user("o_resident_wang"), "3号楼2单元501厨房水管漏水")
+    wechat.as_user("o_resident_wang").text("13800001234")  # answers 方便的话回复您的手机号
+    worker = links.sign(settings.secret_key, "o_xsj_gw1")
+    staff = links.sign(settings.secret_key, "o_xsj_staff_chen")
+
+    page.goto(f"{served}/w/login?t={worker}&next=/w/cases/R20261124-0001")
+    call = page.locator("[data-fact=联系电话] a")
+    assert call.inner_text() == "13800001234" and call.get_attribute("href") == "tel:13800001234"
+
+    page.goto(f"{served}/w/login?t={staff}&next=/w/")
+    page.get_by_role("link", name="考核总览").click()
+    assert page.locator("header, h1").first.inner_text().startswith("考核总览 · 2026年11月")
+    community = page.locator("[data-community=新世纪社区]")
+    assert community.locator("[data-figure=reported]").inner_text() == "1 件"
+    assert community.locator("[data-grid=xsj-1] td").nth(1).inner_text() == "1"  # open now
