@@ -60,12 +60,12 @@ _BARE = re.compile(r"^\s*(" + "|".join(sorted(COMMANDS, key=len, reverse=True)) 
 _MY_CASES = re.compile(r"^\s*(?:我的)?(?:工单|待办|任务|单子)(?:列表)?\s*[?？]?\s*$|^\s*我的(?:工单|待办|任务|单子)")
 
 
-def parse_bare(text: str) -> tuple[str, str] | None:
-    """(action, the rest) for a command without a case number: 签收 / 办结 已更换阀门."""
+def parse_bare(text: str) -> tuple[str, str, str] | None:
+    """(action, the rest, the word typed) for a command without a case number: 签收 / 办结 已更换阀门."""
     match = _BARE.match(text or "")
     if match is None or extract_case_number(text or "") is not None:
         return None
-    return COMMANDS[match.group(1)], (match.group(2) or "").strip(_PUNCTUATION)
+    return COMMANDS[match.group(1)], (match.group(2) or "").strip(_PUNCTUATION), match.group(1)
 
 
 def handle(turn: Turn, uow: "UnitOfWork") -> Outcome | None:
@@ -88,13 +88,12 @@ def handle(turn: Turn, uow: "UnitOfWork") -> Outcome | None:
             return Outcome("您手上现在没有未办完的工单。")
         return Outcome(worker_cases.listing(cases, turn.now, head=f"您手上有{len(cases)}件工单："))
     if bare is not None:
-        action, rest = bare
+        action, rest, word = bare
         fitting = worker_cases.for_action(staff, actor, action, uow)
-        command = ACTION_LABELS[action]
         if not fitting:
-            return Outcome(f"您现在没有可以{command}的工单。回复“我的工单”看手上的工单。")
+            return Outcome(f"您现在没有可以{ACTION_LABELS[action]}的工单。回复“我的工单”看手上的工单。")
         if len(fitting) > 1:
-            return Outcome(worker_cases.choose(fitting, command, turn.now))
+            return Outcome(worker_cases.choose(fitting, word, turn.now))  # 接单 R… as they typed it
         parsed = action, fitting[0].number, rest  # the one case it can mean
     action, number, rest = parsed
     case = uow.cases.by_number(number)

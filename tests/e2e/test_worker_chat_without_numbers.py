@@ -34,7 +34,7 @@ def test_with_several_cases_a_command_without_number_lists_them_and_changes_noth
 
     reply = engineer.text("接单").reply
 
-    assert reply.startswith("您有2件工单可以签收，请带上编号，如：签收 R20261124-0001")
+    assert reply.startswith("您有2件工单可以接单，请带上编号，如：接单 R20261124-0001")
     assert "R20261124-0001" in reply and "R20261124-0002" in reply
     assert set(states(services).values()) == {"dispatched"}
     assert engineer.text("签收 R20261124-0002").reply.startswith("已签收：R20261124-0002")
