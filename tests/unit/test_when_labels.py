@@ -41,6 +41,8 @@ TUESDAY = datetime(2026, 11, 24, 15, 30, tzinfo=SHANGHAI)
         # a range said with its end: both ends shown, so the worker does not come at its start sharp
         ("明天下午两点到四点在家", TUESDAY, "明天14:00-16:00"),
         ("周六上午九点到十一点", TUESDAY, "11月28日(周六)09:00-11:00"),
+        ("明儿下晌两点到四点来修吧", TUESDAY, "明天14:00-16:00"),  # Shandong words, then the range
+        ("周六9点~11点半", TUESDAY, "11月28日(周六)09:00-11:30"),
         ("下周一到周三都行", TUESDAY, "11月30日(周一)至12月2日(周三)"),
         ("今晚七点以后", TUESDAY, "今天19:00以后"),  # not at seven on the dot
         ("明天八点半之后", TUESDAY, "明天08:30以后"),
